@@ -1,0 +1,265 @@
+"""Annotation workflow for the NER corpus: cut excerpts, propose spans, build JSONL.
+
+Annotators work in *markup files* (``corpora/annotation/*.ann``), where every
+excerpt is introduced by a header line and entities are written inline::
+
+    @@ id=004-0012 split=train source=seeds/004_3317a80c5cf8af67.txt start=1200 end=2300
+    由⟦衛福部食藥署|AGENCY⟧核發⟦衛部藥製字第058540號|LICENSE_NO⟧……
+
+A test-split MONEY or LICENSE_NO span also carries its hand-checked gold value
+after a second bar: ``⟦新臺幣6億元|MONEY|600000000 TWD⟧``,
+``⟦3至5億元|MONEY|300000000-500000000 TWD⟧``,
+``⟦衛部藥製第 061572 號|LICENSE_NO|衛部藥製字第061572號⟧``.
+
+Removing the markup must give back the source text exactly; ``build`` checks
+that for every excerpt and refuses to write a corpus that does not match.
+
+    python training/annotate.py cut       # (once) write the excerpt files
+    python training/annotate.py propose   # (once) pre-mark obvious spans for review
+    python training/annotate.py check     # validate markup against the sources
+    python training/annotate.py build     # write corpora/ner/{train,dev,test}.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ANN_DIR = ROOT / "corpora" / "annotation"
+OUT_DIR = ROOT / "corpora" / "ner"
+LABELS = ("AGENCY", "PRODUCT", "LICENSE_NO", "MONEY")
+SPAN_RE = re.compile(r"⟦([^⟦⟧|]+)\|([A-Z_]+)(?:\|([^⟦⟧]*))?⟧", re.S)
+HEADER_RE = re.compile(r"^@@ (.*)$", re.M)
+TFDA_SUPPLY = "data/tfda_licenses/tfda_drug_supply_status_opendata104-106_2026-07-24.json"
+
+# Which parts of which seed go into which markup file (character ranges of the seed).
+BATCHES = {
+    "a1_trip_reports_news": [
+        ("seeds/000_a17c987d03060c3c.txt", 0, None),
+        ("seeds/001_d1f89f626dbbba55.txt", 0, None),
+        ("seeds/002_bef9bb52f9ad8b72.txt", 0, None),
+    ],
+    "a2_policy_investment": [
+        ("seeds/003_9500d0868600de7e.txt", 0, None),
+        ("seeds/004_3317a80c5cf8af67.txt", 85920, 99684),  # 五、生技投資, 六、生技人才
+    ],
+    "a3_regulation_1": [("seeds/004_3317a80c5cf8af67.txt", 50524, 61708)],  # 三、生技法規 (licence tables)
+    "a4_regulation_2": [("seeds/004_3317a80c5cf8af67.txt", 61708, 74012)],  # 三、生技法規 (cont.)
+    "a5_research": [
+        ("seeds/004_3317a80c5cf8af67.txt", 0, 12501),  # 肆、一、生技研發與輔導 (first part)
+        ("seeds/004_3317a80c5cf8af67.txt", 108220, None),  # 八、生技聚落
+    ],
+    "a6_tfda_supply": [(TFDA_SUPPLY, 0, None)],
+}
+
+
+@dataclass
+class Excerpt:
+    id: str
+    split: str
+    source: str
+    start: int
+    end: int
+    text: str
+    entities: list[dict] = field(default_factory=list)
+
+
+def _chunks(text: str, offset: int, target: int = 900) -> list[tuple[int, int]]:
+    """Cut text into runs of whole lines of about `target` characters, trimmed of whitespace."""
+    out: list[tuple[int, int]] = []
+    pos, start = 0, None
+    for line in text.splitlines(keepends=True):
+        if start is None and line.strip():
+            start = pos
+        pos += len(line)
+        if start is not None and pos - start >= target and line.strip():
+            out.append((start, pos))
+            start = None
+    if start is not None:
+        out.append((start, pos))
+    trimmed = []
+    for a, b in out:
+        chunk = text[a:b]
+        a2 = a + (len(chunk) - len(chunk.lstrip()))
+        b2 = b - (len(chunk) - len(chunk.rstrip()))
+        if b2 > a2:
+            trimmed.append((offset + a2, offset + b2))
+    return trimmed
+
+
+def tfda_supply_text(record: dict) -> str:
+    """One supply-status record as running text (CRLF folded to LF)."""
+    body = record["供應狀態"].replace("\r\n", "\n").strip()
+    return f"{record['中文品名'].strip()}\n許可證字號：{record['許可證字號'].strip()}\n{body}"
+
+
+def _assign_splits(ids: list[str], seed: int) -> dict[str, str]:
+    """Fixed 70/15/15 split per source document, by a seeded shuffle."""
+    order = ids[:]
+    random.Random(seed).shuffle(order)
+    n_test = max(1, round(len(order) * 0.15))
+    n_dev = round(len(order) * 0.15) if len(order) > 2 else 0
+    splits = {}
+    for i, ex_id in enumerate(order):
+        splits[ex_id] = "test" if i < n_test else "dev" if i < n_test + n_dev else "train"
+    return splits
+
+
+def cut() -> None:
+    ANN_DIR.mkdir(parents=True, exist_ok=True)
+    for batch, parts in BATCHES.items():
+        path = ANN_DIR / f"{batch}.ann"
+        if path.exists():
+            print(f"{path} exists; kept (annotations are never overwritten)")
+            continue
+        lines = []
+        for source, a, b in parts:
+            if source == TFDA_SUPPLY:
+                data = json.loads((SHARED / source).read_text("utf8"))["datasets"]
+                records = [(key, rec) for key in ("54504_with_alternative", "54506_resolved") for rec in data[key]]
+                rng = random.Random(13)
+                rng.shuffle(records)
+                chosen, total = [], 0
+                for key, rec in records:
+                    if total >= 12500:
+                        break
+                    chosen.append((key, rec))
+                    total += len(tfda_supply_text(rec))
+                items = [(f"tfda-{key[:5]}-{rec['編號']}", f"{source}#{key}/{rec['編號']}", 0,
+                          len(tfda_supply_text(rec)), tfda_supply_text(rec)) for key, rec in chosen]
+            else:
+                doc = (SHARED / source).read_text("utf8")
+                stem = Path(source).name[:3]
+                seg = doc[a:b]
+                items = [(f"{stem}-{s:06d}", source, s, e, doc[s:e]) for s, e in _chunks(seg, a)]
+            splits = _assign_splits([it[0] for it in items], seed=len(items))
+            for ex_id, src, s, e, text in items:
+                lines.append(f"@@ id={ex_id} split={splits[ex_id]} source={src} start={s} end={e}\n{text}\n")
+        path.write_text("\n".join(lines), "utf8")
+        print(f"wrote {path} ({sum(len(x) for x in lines)} chars)")
+
+
+def parse_markup(path: Path) -> list[Excerpt]:
+    """Read a markup file into excerpts with character-offset entities."""
+    raw = path.read_text("utf8")
+    heads = list(HEADER_RE.finditer(raw))
+    out = []
+    for i, h in enumerate(heads):
+        meta = dict(kv.split("=", 1) for kv in h.group(1).split())
+        body = raw[h.end() + 1 : heads[i + 1].start() if i + 1 < len(heads) else len(raw)].strip("\n")
+        text_parts, ents, pos, plain_len = [], [], 0, 0
+        for m in SPAN_RE.finditer(body):
+            before = body[pos : m.start()]
+            text_parts.append(before)
+            plain_len += len(before)
+            span_text, label, norm = m.group(1), m.group(2), m.group(3)
+            ent = {"start": plain_len, "end": plain_len + len(span_text), "label": label, "text": span_text}
+            if norm:
+                ent["gold_norm"] = norm.strip()
+            ents.append(ent)
+            text_parts.append(span_text)
+            plain_len += len(span_text)
+            pos = m.end()
+        text_parts.append(body[pos:])
+        out.append(Excerpt(meta["id"], meta["split"], meta["source"], int(meta["start"]), int(meta["end"]),
+                           "".join(text_parts), ents))
+    return out
+
+
+def source_text(ex: Excerpt) -> str:
+    if ex.source.startswith(TFDA_SUPPLY):
+        key, number = ex.source.split("#")[1].split("/")
+        data = json.loads((SHARED / TFDA_SUPPLY).read_text("utf8"))["datasets"]
+        rec = next(r for r in data[key] if r["編號"] == number)
+        return tfda_supply_text(rec)
+    return (SHARED / ex.source).read_text("utf8")[ex.start : ex.end]
+
+
+def problems(ex: Excerpt) -> list[str]:
+    """Everything wrong with one excerpt's markup, per the guidelines' hard rules."""
+    errs = []
+    if ex.text != source_text(ex):
+        src = source_text(ex)
+        k = next((i for i, (x, y) in enumerate(zip(ex.text, src)) if x != y), min(len(ex.text), len(src)))
+        errs.append(f"text differs from source at {k}: markup {ex.text[k:k+20]!r} vs source {src[k:k+20]!r}")
+    if "⟦" in ex.text or "⟧" in ex.text:
+        errs.append("unparsed markup bracket left in text")
+    for e in ex.entities:
+        t = e["text"]
+        if e["label"] not in LABELS:
+            errs.append(f"unknown label {e['label']} on {t!r}")
+        if t != t.strip():
+            errs.append(f"span {t!r} starts or ends with whitespace")
+        if e["label"] in ("MONEY", "LICENSE_NO") and ex.split == "test" and "gold_norm" not in e:
+            errs.append(f"test-split {e['label']} {t!r} has no gold value")
+    return errs
+
+
+def check(paths: list[Path]) -> int:
+    n_bad = 0
+    for path in paths:
+        for ex in parse_markup(path):
+            for err in problems(ex):
+                n_bad += 1
+                print(f"{path.name}:{ex.id}: {err}")
+    return n_bad
+
+
+def build() -> None:
+    paths = sorted(ANN_DIR.glob("*.ann"))
+    if check(paths):
+        sys.exit("markup has problems; corpus not written")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
+    counts: Counter = Counter()
+    for path in paths:
+        for ex in parse_markup(path):
+            row = {"id": ex.id, "source": ex.source, "start": ex.start, "text": ex.text,
+                   "entities": ex.entities}
+            rows[ex.split].append(row)
+            counts[(ex.split, "chars")] += len(ex.text)
+            counts[(ex.split, "excerpts")] += 1
+            for e in ex.entities:
+                counts[(ex.split, e["label"])] += 1
+    for split, items in rows.items():
+        with open(OUT_DIR / f"{split}.jsonl", "w", encoding="utf8") as f:
+            for row in items:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print("| split | excerpts | chars | " + " | ".join(LABELS) + " |")
+    print("|---|---|---|" + "---|" * len(LABELS))
+    for split in ("train", "dev", "test", None):
+        keys = [split] if split else ["train", "dev", "test"]
+        row = [sum(counts[(s, k)] for s in keys) for k in ("excerpts", "chars", *LABELS)]
+        print(f"| {split or 'total'} | " + " | ".join(str(x) for x in row) + " |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["cut", "propose", "check", "build"])
+    ap.add_argument("files", nargs="*", type=Path)
+    args = ap.parse_args()
+    if args.command == "cut":
+        cut()
+    elif args.command == "propose":
+        from propose_spans import propose_file  # noqa: PLC0415  (annotation-time helper only)
+
+        for path in args.files or sorted(ANN_DIR.glob("*.ann")):
+            propose_file(path)
+    elif args.command == "check":
+        n = check(args.files or sorted(ANN_DIR.glob("*.ann")))
+        print(f"{n} problem(s)")
+        sys.exit(1 if n else 0)
+    else:
+        build()
+
+
+if __name__ == "__main__":
+    main()
