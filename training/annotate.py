@@ -58,6 +58,12 @@ BATCHES = {
         ("seeds/004_3317a80c5cf8af67.txt", 108220, None),  # 八、生技聚落
     ],
     "a6_tfda_supply": [(TFDA_SUPPLY, 0, None)],
+    "a7_research_2": [("seeds/004_3317a80c5cf8af67.txt", 12501, 31348)],  # 一、生技研發與輔導 (cont.)
+    "a8_research_3": [("seeds/004_3317a80c5cf8af67.txt", 31348, 47061)],  # 一、生技研發與輔導 (end)
+    "a9_international_incubation": [
+        ("seeds/004_3317a80c5cf8af67.txt", 74012, 85920),  # 四、國際化推動
+        ("seeds/004_3317a80c5cf8af67.txt", 99684, 108220),  # 七、生技育成
+    ],
 }
 
 

@@ -1,0 +1,35 @@
+"""tcbio-nlp: a spaCy pipeline for Traditional Chinese biomedical-policy text.
+
+The pipeline runs normalisation → segmentation → entities → normalised values →
+sections; ``load()`` returns the shipped pipeline from the installed package.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from . import entities, segmentation, values  # noqa: F401  (registers the components)
+
+__version__ = "0.1.0"
+DEFAULT_MODEL = "tcbio_zh_core"
+
+
+def model_path(name: str = DEFAULT_MODEL) -> Path:
+    """Directory of a shipped pipeline inside the installed package."""
+    path = Path(str(resources.files("tcbio_nlp.models") / name))
+    if not (path / "config.cfg").exists():
+        raise OSError(
+            f"tcbio-nlp model {name!r} is not installed at {path}. "
+            "Rebuild it with `python training/build_pipeline.py` (see README)."
+        )
+    return path
+
+
+def load(name: str | Path = DEFAULT_MODEL, **kwargs) -> Language:
+    """Load a shipped pipeline by name, or any saved tcbio pipeline by path. No network access."""
+    path = Path(name) if isinstance(name, Path) or "/" in str(name) else model_path(str(name))
+    return spacy.load(path, **kwargs)

@@ -1,0 +1,11 @@
+"""Entity recognition components: patterns, agency gazetteer, declared aliases.
+
+The statistical ``ner`` (spaCy's own, trained with training/configs/ner.cfg) sits
+between them; see ``tcbio_nlp.pipeline`` for the order and how they merge.
+"""
+
+from .aliases import AliasDetector
+from .gazetteer import AgencyGazetteer
+from .patterns import EntityPatterns
+
+__all__ = ["AgencyGazetteer", "AliasDetector", "EntityPatterns"]

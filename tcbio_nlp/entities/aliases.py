@@ -1,0 +1,71 @@
+"""Aliases declared in the text: 經濟部國際貿易署(以下簡稱貿易署) → 貿易署 means that body.
+
+Like scispaCy's abbreviation detector, a self-contained component with one clear
+algorithm: find the 以下簡稱/下稱 declaration, take the AGENCY entity right before
+the parenthesis as the long form, mark every later mention of the alias as AGENCY,
+and record ``doc._.aliases`` (alias → long form) for the value normaliser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..normalization import doc_norm_text
+from .spans import add_entities, char_spans
+
+_DECLARATION = re.compile(r"[(（]\s*(?:以下|下)?(?:簡稱|稱)\s*[「『“]?([^()（）「」『』“”、，,。\s]{2,12}?)[」』”]?\s*[)）]")
+
+if not Doc.has_extension("aliases"):
+    Doc.set_extension("aliases", default=None)
+
+
+@Language.factory("tcbio_aliases")
+def make_alias_detector(nlp: Language, name: str) -> AliasDetector:
+    return AliasDetector(name)
+
+
+class AliasDetector:
+    def __init__(self, name: str = "tcbio_aliases") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_norm_text(doc)
+        aliases: dict[str, str] = {}
+        ends = {e.end_char: e for e in doc.ents if e.label_ == "AGENCY"}
+        declared_at: dict[str, int] = {}
+        for m in _DECLARATION.finditer(text):
+            long_form = ends.get(m.start())
+            if long_form is None:
+                continue
+            aliases[m.group(1)] = long_form.text
+            declared_at[m.group(1)] = m.start(1)
+        if aliases:
+            matches: list[tuple[int, int, str]] = []
+            for alias, start in declared_at.items():
+                for m in re.finditer(re.escape(alias), text):
+                    if m.start() >= start:
+                        matches.append((m.start(), m.end(), "AGENCY"))
+            add_entities(doc, char_spans(doc, matches), overwrite=False)
+        doc._.aliases = aliases
+        return doc
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> AliasDetector:
+        return self
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        return None
+
+    def from_disk(self, path: Any, **kwargs: Any) -> AliasDetector:
+        return self
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)

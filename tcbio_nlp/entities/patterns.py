@@ -1,0 +1,103 @@
+"""LICENSE_NO and MONEY by regular expression: the shapes patterns get exactly right.
+
+Patterns are data (``data/entity_patterns.json``), passed in through ``initialize()``
+and saved with the pipeline. They run on the normalised text, so full-width digits
+and Simplified input match too; offsets are the input's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import registry
+
+from ..normalization import doc_norm_text
+from .spans import add_entities, char_spans
+
+PATTERN_LABELS = ("LICENSE_NO", "MONEY")
+
+
+@registry.misc("tcbio.default_entity_patterns.v1")
+def default_entity_patterns() -> dict[str, list[str]]:
+    """The shipped pattern file, ``tcbio_nlp/data/entity_patterns.json``."""
+    path = resources.files("tcbio_nlp") / "data" / "entity_patterns.json"
+    data = json.loads(path.read_text(encoding="utf8"))
+    return {label: data[label] for label in PATTERN_LABELS if label in data}
+
+
+@Language.factory(
+    "tcbio_entity_patterns",
+    default_config={"overwrite_ents": True, "scorer": {"@scorers": "spacy.ner_scorer.v1"}},
+)
+def make_entity_patterns(
+    nlp: Language, name: str, overwrite_ents: bool, scorer: Callable | None
+) -> EntityPatterns:
+    return EntityPatterns(name, overwrite_ents=overwrite_ents, scorer=scorer)
+
+
+class EntityPatterns:
+    """Adds regex matches to ``doc.ents``; by default they win over earlier predictions they overlap."""
+
+    def __init__(self, name: str = "tcbio_entity_patterns", *, overwrite_ents: bool = True,
+                 scorer: Callable | None = None) -> None:
+        self.name = name
+        self.overwrite_ents = overwrite_ents
+        self.scorer = scorer
+        self.patterns: dict[str, list[str]] = {}
+        self._regexes: list[tuple[str, re.Pattern]] = []
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, patterns: dict[str, list[str]] | None = None) -> None:
+        self.set_patterns(patterns if patterns is not None else default_entity_patterns())
+
+    def set_patterns(self, patterns: dict[str, list[str]]) -> None:
+        self.patterns = {label: list(rx) for label, rx in patterns.items()}
+        self._regexes = [(label, re.compile("|".join(f"(?:{p})" for p in rx)))
+                         for label, rx in self.patterns.items() if rx]
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, label) of every pattern match in a normalised text, edges trimmed of spaces."""
+        found = []
+        for label, rx in self._regexes:
+            for m in rx.finditer(text):
+                a, b = m.span()
+                while a < b and text[a].isspace():
+                    a += 1
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                if b > a:
+                    found.append((a, b, label))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = char_spans(doc, self.matches(doc_norm_text(doc)))
+        add_entities(doc, spans, overwrite=self.overwrite_ents)
+        return doc
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return self.scorer(examples, **kwargs) if self.scorer else {}
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return srsly.json_dumps(self.patterns).encode("utf8")
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> EntityPatterns:
+        self.set_patterns(srsly.json_loads(data))
+        return self
+
+    def to_disk(self, path: str | Path, **kwargs: Any) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "patterns.json", self.patterns)
+
+    def from_disk(self, path: str | Path, **kwargs: Any) -> EntityPatterns:
+        self.set_patterns(srsly.read_json(Path(path) / "patterns.json"))
+        return self

@@ -1,0 +1,93 @@
+"""MONEY → exact amount and ISO currency, with Decimal arithmetic (no float rounding)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..normalization import normalize_text
+
+_CURRENCIES = [
+    ("美元", "USD"), ("US$", "USD"), ("美金", "USD"), ("歐元", "EUR"), ("日圓", "JPY"), ("日元", "JPY"),
+    ("日幣", "JPY"), ("英鎊", "GBP"), ("人民幣", "CNY"), ("港元", "HKD"), ("港幣", "HKD"),
+    ("NT$", "TWD"), ("新臺幣", "TWD"), ("臺幣", "TWD"), ("元", "TWD"),
+]
+_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"萬": 10**4, "億": 10**8, "兆": 10**12}
+_ENGLISH_SCALE = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
+_RANGE_RE = re.compile(r"\s*(?:至|到|~|-)\s*")
+_TOKEN_RE = re.compile(r"\d[\d,]*(?:\.\d+)?|[〇○零一二三四五六七八九兩]+|[十百千萬億兆]")
+
+
+def _parse_number(expr: str) -> Decimal | None:
+    """A Chinese/Arabic numeral expression with scale words (6億3,283萬2,421 / 八○○ / 四百萬 / 千萬)."""
+    total, section, current = Decimal(0), Decimal(0), None
+    seen = False
+    for tok in _TOKEN_RE.findall(expr):
+        seen = True
+        if tok[0].isdigit():
+            current = Decimal(tok.replace(",", ""))
+        elif tok in _SMALL:
+            section += (current if current is not None else Decimal(1)) * _SMALL[tok]
+            current = None
+        elif tok in _BIG:
+            section += current if current is not None else Decimal(0)
+            if section == 0:
+                section = Decimal(1)
+            total += section * _BIG[tok]
+            section, current = Decimal(0), None
+        else:  # a run of Chinese digits: positional (八○○ = 800) or a single digit
+            current = Decimal(int("".join(str(_DIGITS[c]) for c in tok)))
+    if not seen:
+        return None
+    return total + section + (current if current is not None else Decimal(0))
+
+
+def parse_money(text: str) -> dict | None:
+    """``{"value": Decimal, "currency": "TWD"}``, or low/high for a range; None when not an amount.
+
+    A vague amount with no figure (數千萬元) gives ``value: None``.
+    """
+    norm = normalize_text(text)
+    currency = next((code for word, code in _CURRENCIES if word in norm), None)
+    if currency is None:
+        return None
+    body = re.sub(r"\(下同\)", "", norm)
+    for word, _ in _CURRENCIES:
+        body = body.replace(word, " ")
+    english = re.search(r"(thousand|million|billion|bn|k|m)\b", body, re.I)
+    body = re.sub(r"[A-Za-z$]+", " ", body).strip()
+    if re.search(r"[數幾]", body):
+        return {"value": None, "currency": currency}
+    body = body.replace("多", "").replace("餘", "")
+    parts = _RANGE_RE.split(body)
+    values = [_parse_number(p) for p in parts if p.strip()]
+    if not values or any(v is None for v in values):
+        return None
+    if english:
+        values = [v * _ENGLISH_SCALE[english.group(1).lower()] for v in values]
+    if len(values) == 2:
+        low, high = values
+        # "3至5億元": the scale written once applies to both ends
+        scale = _trailing_scale(parts[1])
+        if scale and not _trailing_scale(parts[0]) and low < high / scale:
+            low *= scale
+        return {"low": _plain(low), "high": _plain(high), "currency": currency}
+    return {"value": _plain(values[0]), "currency": currency}
+
+
+def _trailing_scale(expr: str) -> int | None:
+    m = re.search(r"([萬億兆]+)\s*$", expr.strip())
+    if not m:
+        return None
+    scale = 1
+    for c in m.group(1):
+        scale *= _BIG[c]
+    return scale
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Integral amounts without exponent or trailing zeros (Decimal('6.3E+8') → 630000000)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
