@@ -60,10 +60,15 @@ class Segmenter:
         *,
         nlp: Language | None = None,
         pkuseg_model: str | None = None,
+        pkuseg_user_dict: str | None = None,
         lexicon: Iterable[str] = (),
         patterns: Iterable[str] = (),
     ) -> None:
-        """Load the pkuseg model directory, the lexicon words and the protected-span regexes."""
+        """Load the pkuseg model directory, the lexicon words and the protected-span regexes.
+
+        ``pkuseg_user_dict`` is accepted for compatibility with spaCy's zh defaults and
+        ignored: the lexicon plays that role, with matches that cannot be split.
+        """
         if pkuseg_model is not None:
             self.pkuseg = spacy_pkuseg.pkuseg(str(pkuseg_model), user_dict=None)
         self.set_protected(lexicon=lexicon, patterns=patterns)

@@ -39,6 +39,10 @@ LABELS = ("AGENCY", "PRODUCT", "LICENSE_NO", "MONEY")
 SPAN_RE = re.compile(r"⟦([^⟦⟧|]+)\|([A-Z_]+)(?:\|([^⟦⟧]*))?⟧", re.S)
 HEADER_RE = re.compile(r"^@@ (.*)$", re.M)
 TFDA_SUPPLY = "data/tfda_licenses/tfda_drug_supply_status_opendata104-106_2026-07-24.json"
+GSD_DEV = "data/ud_chinese_gsd/zh_gsd-ud-dev.conllu"
+GSD_TRAIN = "data/ud_chinese_gsd/r1.4/zh-ud-train.conllu"
+# sentences of the treebank that mention an amount of money (more MONEY variety: 歐元, 人民幣, 港元 …)
+GSD_MONEY_RE = re.compile(r"\d[\d,.]*\s*[萬億]?\s*(?:美元|元|港元|日圓|日元|歐元|英鎊)|(?:美元|港元|英鎊|新臺幣|新台幣|人民幣)")
 
 # Which parts of which seed go into which markup file (character ranges of the seed).
 BATCHES = {
@@ -60,6 +64,7 @@ BATCHES = {
     "a6_tfda_supply": [(TFDA_SUPPLY, 0, None)],
     "a7_research_2": [("seeds/004_3317a80c5cf8af67.txt", 12501, 31348)],  # 一、生技研發與輔導 (cont.)
     "a8_research_3": [("seeds/004_3317a80c5cf8af67.txt", 31348, 47061)],  # 一、生技研發與輔導 (end)
+    "a10_gsd_money": [(GSD_DEV, 0, None), (GSD_TRAIN, 0, None)],
     "a9_international_incubation": [
         ("seeds/004_3317a80c5cf8af67.txt", 74012, 85920),  # 四、國際化推動
         ("seeds/004_3317a80c5cf8af67.txt", 99684, 108220),  # 七、生技育成
@@ -141,6 +146,11 @@ def cut() -> None:
                     total += len(tfda_supply_text(rec))
                 items = [(f"tfda-{key[:5]}-{rec['編號']}", f"{source}#{key}/{rec['編號']}", 0,
                           len(tfda_supply_text(rec)), tfda_supply_text(rec)) for key, rec in chosen]
+            elif source in (GSD_DEV, GSD_TRAIN):
+                sents = gsd_sentences(source)
+                tag = "gsddev" if source == GSD_DEV else "gsdtrain"
+                items = [(f"{tag}-{sid}", f"{source}#{sid}", 0, len(text), text)
+                         for sid, text in sents.items() if GSD_MONEY_RE.search(text)]
             else:
                 doc = (SHARED / source).read_text("utf8")
                 stem = Path(source).name[:3]
@@ -180,12 +190,35 @@ def parse_markup(path: Path) -> list[Excerpt]:
     return out
 
 
+def gsd_sentences(source: str) -> dict[str, str]:
+    """sent_id → sentence text of a CoNLL-U file (rebuilt from the tokens where there is no `# text`)."""
+    out: dict[str, str] = {}
+    sid, text, words = None, None, []
+    for line in (SHARED / source).read_text("utf8").splitlines():
+        if line.startswith("# sent_id"):
+            sid = line.split("=", 1)[1].strip()
+        elif line.startswith("# text"):
+            text = line.split("=", 1)[1].strip()
+        elif line and line[0].isdigit():
+            cols = line.split("\t")
+            if cols[0].isdigit():
+                words.append(cols[1] + ("" if "SpaceAfter=No" in cols[9] or not cols[1].isascii() else " "))
+        elif not line.strip() and words:
+            key = sid or str(len(out) + 1)
+            out[key] = (text or "".join(words)).strip()
+            sid, text, words = None, None, []
+    return out
+
+
 def source_text(ex: Excerpt) -> str:
     if ex.source.startswith(TFDA_SUPPLY):
         key, number = ex.source.split("#")[1].split("/")
         data = json.loads((SHARED / TFDA_SUPPLY).read_text("utf8"))["datasets"]
         rec = next(r for r in data[key] if r["編號"] == number)
         return tfda_supply_text(rec)
+    if ex.source.startswith((GSD_DEV, GSD_TRAIN)):
+        path, sid = ex.source.split("#")
+        return gsd_sentences(path)[sid]
     return (SHARED / ex.source).read_text("utf8")[ex.start : ex.end]
 
 

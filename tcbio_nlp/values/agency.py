@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -37,11 +38,13 @@ class AgencyRegistry:
 
     def add_tw_gov_org(self, orgs: dict) -> None:
         for name, info in orgs.items():
+            if not _looks_like_name(name):
+                continue
             self.add(name, name)
             for unit in info.get("子單位", []) or []:
-                if not isinstance(unit, str) or len(unit) < 3 or unit.startswith(("第", "本")):
+                if not isinstance(unit, str) or len(unit) < 3 or unit.startswith(("第", "本", "各")):
                     continue
-                if unit not in _GENERIC_UNITS:
+                if unit not in _GENERIC_UNITS and _looks_like_name(unit) and not unit.startswith(name):
                     self.add(name + unit, name + unit)
 
     def add_alias_rows(self, rows: Iterable[tuple[str, str]]) -> None:
@@ -58,6 +61,14 @@ class AgencyRegistry:
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+_NOT_A_NAME = re.compile(r"[:：、，。()（）]|事項|[一二三四五六七八九十]人|分別|或|以辦理|下列|會議$")
+
+
+def _looks_like_name(text: str) -> bool:
+    """Filter out the parse errors of the 2016 data (clauses and staff lines taken for units)."""
+    return 2 <= len(text) <= 30 and not _NOT_A_NAME.search(text)
 
 
 def default_alias_rows() -> list[tuple[str, str]]:

@@ -1,0 +1,452 @@
+"""Section-type classifier: judges a section by its body, uses its heading when there is one.
+
+Each section is seen as a :class:`SectionInput` — its own body (heading line removed), the
+text of its subtree (the bodies of its subsections, so that a heading with an empty body is
+judged by what it contains), its own heading (may be absent), the headings of its ancestors
+(a subsection inherits its parent's type unless its body clearly does something else, so the
+parent's heading is a legitimate clue even when the section's own heading is missing) and its
+position in the document.
+
+Features (all weights and sizes come from the config, see ``training/configs/sections.cfg``):
+
+- character n-gram TF-IDF of the body, of the subtree, of the own heading and of the ancestor
+  headings (digits folded to ``0`` so that figures generalise);
+- cue-word rates per cue group (``建議`` / ``應`` → recommendation, ``心得`` / ``感受`` → reflection,
+  ``行程`` / ``參訪`` → process, ``完成`` / ``累計`` → results …, data in
+  ``tcbio_nlp/data/section_rules.json: cues``);
+- dense shape features: digit, money, percent, date and year density, first-person markers,
+  list items, table rows, URLs, length, relative position, level, number of children.
+
+A multinomial logistic regression (scikit-learn, ``class_weight`` configurable) is trained on
+each section twice — with and without its own heading — so the model learns to work both
+ways. At prediction time probabilities are smoothed down the tree: a subsection's
+distribution is mixed with its parent's (``inherit_weight``).
+
+The trained model is plain arrays (vocabularies, idf, coefficients, scaler) serialised with
+msgpack — no pickle — so a saved pipeline loads anywhere the package is installed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import srsly
+from scipy import sparse
+
+LABELS: tuple[str, ...] = (
+    "front_matter", "summary", "purpose", "process", "strategy",
+    "results", "reflection", "recommendation", "conclusion", "appendix",
+)
+
+_DIGIT_RE = re.compile(r"[0-9０-９]")
+_SPACE_RE = re.compile(r"\s+")
+_NUMBER_RE = re.compile(r"\d[\d,，.]*")
+_MONEY_RE = re.compile(r"(?:新[臺台]幣|美元|US\$|NT\$|[萬億兆千]?元)")
+_PERCENT_RE = re.compile(r"[%％]|百分之")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d\s*年|\d{2,3}\s*年\s*\d{1,2}\s*月")
+_DATE_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2}")
+_FIRST_PERSON_RE = re.compile(r"我們|我院|本院|職|我(?!國)")
+_LIST_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:[(（]?[0-9一二三四五六七八九十A-Z]{1,2}[)）、.．])", re.M)
+_URL_RE = re.compile(r"https?://|www\.")
+_NUMBERING_RE = re.compile(
+    r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:第[一二三四五六七八九十百]+[章節]|[壹貳參叁肆伍陸柒捌玖拾]+[、．.]|"
+    r"[一二三四五六七八九十]+[、．.]|[(（][一二三四五六七八九十\d]+[)）][、．.]?|\d{1,2}[、．.]|[A-Z][、．.])\s*"
+)
+
+
+def heading_title(heading: str | None) -> str:
+    """A heading without its numbering and markup: '(一)、 研究趨勢的觀察' → '研究趨勢的觀察'."""
+    if not heading:
+        return ""
+    return _NUMBERING_RE.sub("", heading).replace("**", "").strip()
+
+
+@dataclass
+class SectionInput:
+    """What the classifier sees of one section."""
+
+    body: str
+    subtree: str = ""
+    heading: str = ""  # own heading title ('' when absent or removed)
+    ancestors: list[str] = field(default_factory=list)  # ancestor heading titles, nearest first
+    position: float = 0.0  # start / document length
+    index: float = 0.0  # section index / number of sections
+    level: int = 0
+    n_children: int = 0
+    parent: int | None = None  # index of the parent section in the same document
+    fixed_label: str | None = None  # set by a heading word with a fixed type (主旨 → summary)
+
+
+@dataclass
+class SpanInfo:
+    """Section geometry used to build inputs (char offsets into the document text)."""
+
+    start: int
+    end: int
+    body_start: int
+    heading: str | None
+    level: int
+    parent: int | None
+    fixed_label: str | None = None
+
+
+def build_inputs(
+    text: str,
+    spans: Sequence[SpanInfo],
+    *,
+    keep_heading: bool = True,
+    keep_ancestors: bool = True,
+    max_chars: int = 4000,
+) -> list[SectionInput]:
+    """SectionInputs for the sections of one document.
+
+    ``keep_heading=False`` removes each section's own heading (the evaluation setting);
+    ``keep_ancestors=False`` also removes the headings of its ancestors. Heading lines are
+    never part of a body or subtree text.
+    """
+    n = len(spans)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for i, s in enumerate(spans):
+        if s.parent is not None:
+            children[s.parent].append(i)
+    bodies = [text[s.body_start : s.end] for s in spans]
+
+    def subtree(i: int) -> str:
+        out, stack = [], [i]
+        while stack:
+            k = stack.pop()
+            out.append(bodies[k])
+            stack.extend(reversed(children[k]))
+            if sum(len(x) for x in out) > max_chars:
+                break
+        return "\n".join(out)[:max_chars]
+
+    inputs = []
+    doc_len = max(len(text), 1)
+    for i, s in enumerate(spans):
+        anc: list[str] = []
+        p = s.parent
+        while p is not None and keep_ancestors:
+            anc.append(heading_title(spans[p].heading))
+            p = spans[p].parent
+        inputs.append(
+            SectionInput(
+                body=bodies[i][:max_chars],
+                subtree=subtree(i),
+                heading=heading_title(s.heading) if keep_heading else "",
+                ancestors=anc,
+                position=s.start / doc_len,
+                index=i / max(n - 1, 1),
+                level=s.level,
+                n_children=len(children[i]),
+                parent=s.parent,
+                fixed_label=s.fixed_label if keep_heading else None,
+            )
+        )
+    return inputs
+
+
+# -- text features ---------------------------------------------------------------------------
+
+def _prep(text: str) -> str:
+    return _SPACE_RE.sub(" ", _DIGIT_RE.sub("0", text.lower())).strip()
+
+
+class CharTfidf:
+    """Character n-gram TF-IDF (sublinear tf, smooth idf, L2 norm) stored as plain data."""
+
+    def __init__(self, ngram_min: int = 1, ngram_max: int = 3, min_df: int = 2, max_features: int = 20000):
+        self.ngram_min, self.ngram_max = ngram_min, ngram_max
+        self.min_df, self.max_features = min_df, max_features
+        self.vocab: dict[str, int] = {}
+        self.idf = np.zeros(0, dtype=np.float64)
+
+    def _grams(self, text: str) -> Counter:
+        t = _prep(text)
+        c: Counter = Counter()
+        for n in range(self.ngram_min, self.ngram_max + 1):
+            for i in range(len(t) - n + 1):
+                g = t[i : i + n]
+                if " " not in g or n == 1:
+                    c[g] += 1
+        c.pop(" ", None)
+        return c
+
+    def fit(self, texts: Sequence[str]) -> CharTfidf:
+        df: Counter = Counter()
+        for t in texts:
+            df.update(self._grams(t).keys())
+        kept = [(g, d) for g, d in df.items() if d >= self.min_df]
+        kept.sort(key=lambda x: (-x[1], x[0]))
+        kept = kept[: self.max_features]
+        kept.sort()
+        self.vocab = {g: i for i, (g, _) in enumerate(kept)}
+        n = len(texts)
+        self.idf = np.array([math.log((1 + n) / (1 + d)) + 1.0 for _, d in kept], dtype=np.float64)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        rows, cols, vals = [], [], []
+        for r, t in enumerate(texts):
+            feats = [(self.vocab[g], (1.0 + math.log(c)) * self.idf[self.vocab[g]])
+                     for g, c in self._grams(t).items() if g in self.vocab]
+            if not feats:
+                continue
+            norm = math.sqrt(sum(v * v for _, v in feats))
+            for j, v in feats:
+                rows.append(r)
+                cols.append(j)
+                vals.append(v / norm)
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.vocab)), dtype=np.float64)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ngram_min": self.ngram_min, "ngram_max": self.ngram_max, "min_df": self.min_df,
+                "max_features": self.max_features, "vocab": sorted(self.vocab, key=self.vocab.get),
+                "idf": self.idf.tolist()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CharTfidf:
+        v = cls(d["ngram_min"], d["ngram_max"], d["min_df"], d["max_features"])
+        v.vocab = {g: i for i, g in enumerate(d["vocab"])}
+        v.idf = np.asarray(d["idf"], dtype=np.float64)
+        return v
+
+
+DENSE_NAMES = (
+    "log_len", "empty", "digits", "numbers", "money", "percent", "years", "dates", "first_person",
+    "list_items", "table_rows", "urls", "position", "index", "level", "n_children", "is_top", "has_heading",
+)
+
+
+def dense_features(x: SectionInput) -> list[float]:
+    body = x.body
+    n = max(len(body), 1)
+    lines = [ln for ln in body.splitlines() if ln.strip()]
+    nl = max(len(lines), 1)
+    per_k = 1000.0 / n
+    return [
+        math.log1p(len(body.strip())),
+        1.0 if len(body.strip()) < 5 else 0.0,
+        len(_DIGIT_RE.findall(body)) / n,
+        len(_NUMBER_RE.findall(body)) * per_k,
+        len(_MONEY_RE.findall(body)) * per_k,
+        len(_PERCENT_RE.findall(body)) * per_k,
+        len(_YEAR_RE.findall(body)) * per_k,
+        len(_DATE_RE.findall(body)) * per_k,
+        len(_FIRST_PERSON_RE.findall(body)) * per_k,
+        len(_LIST_RE.findall(body)) / nl,
+        sum(1 for ln in lines if ln.count("\t") >= 2) / nl,
+        len(_URL_RE.findall(body)) * per_k,
+        x.position,
+        x.index,
+        float(min(x.level, 6)),
+        math.log1p(x.n_children),
+        1.0 if x.parent is None else 0.0,
+        1.0 if x.heading else 0.0,
+    ]
+
+
+def compile_cues(cues: dict[str, list[str]]) -> list[re.Pattern]:
+    """One regex per cue group (alternation of its patterns), in sorted group order."""
+    return [re.compile("|".join(f"(?:{w})" for w in words), re.M) for _, words in sorted(cues.items()) if words]
+
+
+def cue_features(text: str, cue_res: Sequence[re.Pattern]) -> list[float]:
+    n = max(len(text), 1)
+    return [len(rx.findall(text)) * 1000.0 / n for rx in cue_res]
+
+
+# -- the classifier ------------------------------------------------------------------------
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "labels": list(LABELS),
+    "body": {"weight": 1.0, "ngram_min": 1, "ngram_max": 3, "min_df": 2, "max_features": 20000},
+    "subtree": {"weight": 0.5, "ngram_min": 1, "ngram_max": 2, "min_df": 2, "max_features": 10000},
+    "heading": {"weight": 1.0, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
+    "ancestors": {"weight": 0.7, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
+    "dense_weight": 0.5,
+    "cue_weight": 0.5,
+    "C": 4.0,
+    "class_weight": "balanced",
+    "max_iter": 2000,
+    "heading_dropout": True,
+    "inherit_weight": 0.3,
+    "max_chars": 4000,
+    "seed": 0,
+}
+
+_BLOCKS = ("body", "subtree", "heading", "ancestors")
+
+
+def _block_text(x: SectionInput, block: str) -> str:
+    if block == "ancestors":
+        return " | ".join(x.ancestors)
+    return getattr(x, block)
+
+
+def merge_config(base: dict[str, Any], override: dict[str, Any] | None) -> dict[str, Any]:
+    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
+    for k, v in (override or {}).items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k].update(v)
+        else:
+            out[k] = v
+    return out
+
+
+class SectionClassifier:
+    """Linear section-type classifier over text, cue and shape features."""
+
+    def __init__(self, config: dict[str, Any] | None = None, cues: dict[str, list[str]] | None = None):
+        self.config = merge_config(DEFAULT_CONFIG, config)
+        self.labels: list[str] = list(self.config["labels"])
+        self.cues: dict[str, list[str]] = dict(cues or {})
+        self._cue_res = compile_cues(self.cues)
+        self.vectorizers: dict[str, CharTfidf] = {}
+        self.mean = np.zeros(0)
+        self.scale = np.ones(0)
+        self.coef = np.zeros((0, 0))
+        self.intercept = np.zeros(0)
+
+    @property
+    def is_trained(self) -> bool:
+        return self.coef.size > 0
+
+    # -- features ----------------------------------------------------------------------------
+    def _dense(self, xs: Sequence[SectionInput]) -> np.ndarray:
+        rows = [dense_features(x) + cue_features(x.body, self._cue_res) + cue_features(x.subtree, self._cue_res)
+                for x in xs]
+        return np.asarray(rows, dtype=np.float64).reshape(len(xs), -1)
+
+    def _n_dense(self) -> int:
+        return len(DENSE_NAMES)
+
+    def _matrix(self, xs: Sequence[SectionInput]) -> sparse.csr_matrix:
+        cfg = self.config
+        blocks = [self.vectorizers[b].transform([_block_text(x, b) for x in xs]) * cfg[b]["weight"] for b in _BLOCKS]
+        dense = (self._dense(xs) - self.mean) / self.scale
+        nd = self._n_dense()
+        dense[:, :nd] *= cfg["dense_weight"]
+        dense[:, nd:] *= cfg["cue_weight"]
+        blocks.append(sparse.csr_matrix(dense))
+        return sparse.hstack(blocks, format="csr")
+
+    # -- training ----------------------------------------------------------------------------
+    def fit(self, docs: Sequence[Sequence[SectionInput]], labels: Sequence[Sequence[str]]) -> SectionClassifier:
+        from sklearn.linear_model import LogisticRegression
+
+        cfg = self.config
+        xs: list[SectionInput] = []
+        ys: list[str] = []
+        for doc, labs in zip(docs, labels, strict=True):
+            for x, y in zip(doc, labs, strict=True):
+                if y not in self.labels:
+                    raise ValueError(f"unknown section label {y!r}")
+                xs.append(x)
+                ys.append(y)
+                if cfg["heading_dropout"] and x.heading:
+                    xs.append(SectionInput(**{**x.__dict__, "heading": ""}))
+                    ys.append(y)
+        for b in _BLOCKS:
+            bc = cfg[b]
+            self.vectorizers[b] = CharTfidf(bc["ngram_min"], bc["ngram_max"], bc["min_df"], bc["max_features"]).fit(
+                [_block_text(x, b) for x in xs]
+            )
+        dense = self._dense(xs)
+        self.mean = dense.mean(axis=0)
+        self.scale = dense.std(axis=0)
+        self.scale[self.scale < 1e-9] = 1.0
+        X = self._matrix(xs)
+        y = np.array([self.labels.index(v) for v in ys])
+        present = sorted(set(y.tolist()))
+        cw = cfg["class_weight"] if cfg["class_weight"] in ("balanced", None) else None
+        model = LogisticRegression(C=cfg["C"], class_weight=cw, max_iter=cfg["max_iter"], random_state=cfg["seed"])
+        model.fit(X, y)
+        coef = np.zeros((len(self.labels), X.shape[1]))
+        intercept = np.full(len(self.labels), -1e4)  # labels never seen in training are never predicted
+        if len(present) == 2:  # sklearn's binary case: one row of coefficients
+            coef[present[1]] = model.coef_[0] / 2
+            coef[present[0]] = -model.coef_[0] / 2
+            intercept[present[1]] = model.intercept_[0] / 2
+            intercept[present[0]] = -model.intercept_[0] / 2
+        else:
+            for row, cls in enumerate(model.classes_):
+                coef[cls] = model.coef_[row]
+                intercept[cls] = model.intercept_[row]
+        self.coef, self.intercept = coef, intercept
+        return self
+
+    # -- prediction ----------------------------------------------------------------------------
+    def raw_proba(self, xs: Sequence[SectionInput]) -> np.ndarray:
+        """Per-section probabilities from the section's own features (no tree smoothing)."""
+        if not self.is_trained:
+            raise ValueError("The section classifier is not trained: run training/train_sections.py "
+                             "and initialize the component with model_dir=…")
+        if not xs:
+            return np.zeros((0, len(self.labels)))
+        scores = self._matrix(xs) @ self.coef.T + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, xs: Sequence[SectionInput]) -> np.ndarray:
+        """Probabilities for the sections of ONE document, smoothed from parent to child; fixed labels win."""
+        own = self.raw_proba(xs)
+        out = own.copy()
+        w = float(self.config["inherit_weight"])
+        for i, x in enumerate(xs):  # parents precede children in document order
+            if x.parent is not None and 0 <= x.parent < i and w > 0:
+                out[i] = (1 - w) * own[i] + w * out[x.parent]
+            if x.fixed_label in self.labels:
+                out[i] = 0.0
+                out[i, self.labels.index(x.fixed_label)] = 1.0
+        return out
+
+    def predict(self, xs: Sequence[SectionInput]) -> list[tuple[str, float]]:
+        p = self.predict_proba(xs)
+        return [(self.labels[int(r.argmax())], float(r.max())) for r in p]
+
+    # -- serialisation ----------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "tcbio.SectionClassifier.v1",
+            "config": self.config,
+            "labels": self.labels,
+            "cues": self.cues,
+            "vectorizers": {b: v.to_dict() for b, v in self.vectorizers.items()},
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "coef": {"shape": list(self.coef.shape), "data": self.coef.astype("<f8").tobytes()},
+            "intercept": self.intercept.tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SectionClassifier:
+        if d.get("format") != "tcbio.SectionClassifier.v1":
+            raise ValueError(f"not a tcbio section classifier: {d.get('format')!r}")
+        clf = cls(d["config"], d["cues"])
+        clf.labels = list(d["labels"])
+        clf.vectorizers = {b: CharTfidf.from_dict(v) for b, v in d["vectorizers"].items()}
+        clf.mean = np.asarray(d["mean"], dtype=np.float64)
+        clf.scale = np.asarray(d["scale"], dtype=np.float64)
+        shape = tuple(d["coef"]["shape"])
+        clf.coef = np.frombuffer(d["coef"]["data"], dtype="<f8").reshape(shape).copy()
+        clf.intercept = np.asarray(d["intercept"], dtype=np.float64)
+        return clf
+
+    def to_bytes(self) -> bytes:
+        return srsly.msgpack_dumps(self.to_dict())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SectionClassifier:
+        return cls.from_dict(srsly.msgpack_loads(data))
+
+
+def flatten(items: Iterable[Sequence[Any]]) -> list[Any]:
+    return [x for seq in items for x in seq]

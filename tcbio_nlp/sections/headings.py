@@ -1,0 +1,439 @@
+"""Heading detection and section segmentation for Taiwan government documents.
+
+Rules are data (``tcbio_nlp/data/section_rules.json``, loaded into :class:`HeadingRules`):
+
+- numbering styles, from high to low: 第…章, 第…節, 壹、, 一、, (一)/（一）, 1、/1., (1)/（1）, A、;
+- bare heading words (摘要, 關鍵字, 目次, 主旨, 說明, 依據, 公告事項, 主文, 理由 …), alone on
+  their line or followed by ``：`` and inline text; some carry a fixed section type
+  (the official-letter and judgment parts of the annotation guidelines);
+- Markdown ``#`` headings (``**bold**`` markup is ignored).
+
+A numbered line is a heading unless it is a list item. Hard evidence of a list item:
+a bullet (``- (1) …``), a table-of-contents line (dot leaders or a trailing page
+number), a sentence end (``。``), an intro sentence (``…如下：``) or a title over the
+hard length limit. Soft evidence: a title over ``max_title_chars``, or no content of
+its own before the next sibling/higher heading (one-line list entries, contents
+lists). Numbered lines are judged per *series* — consecutive siblings of one style
+with increasing numbers — so that ``(一) long prose…`` followed by ``- (二) …`` items
+is a list, while one long title in a series of headings stays a heading.
+
+Levels are relative: the highest numbering style present is level 1, and a heading
+is one level below the nearest open heading of a higher style. Standalone words
+(摘要, 目次, 關鍵字, 主旨 …) close everything and are level 1. Sections are flat and
+cover the document: each runs from its heading line to the next heading; text before
+the first heading is a level-0 section without heading; ``parent`` links a section to
+the section of its nearest higher heading.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEFAULT_RULES_RESOURCE = "section_rules.json"
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UPPER_DIGITS = {"壹": 1, "貳": 2, "參": 3, "叁": 3, "肆": 4, "伍": 5, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
+_MARKDOWN_RE = re.compile(r"^(#{1,6})\s+")
+_BOLD_RE = re.compile(r"\*\*|__")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _zh_number(s: str) -> int | None:
+    """Value of a Chinese numeral up to 百 (一, 十, 十二, 二十三); None when not one."""
+    if not s:
+        return None
+    if all(c in _UPPER_DIGITS or c == "拾" for c in s):
+        s = "".join("十" if c == "拾" else "一二三四五六七八九"[_UPPER_DIGITS[c] - 1] for c in s)
+    total, cur = 0, 0
+    for c in s:
+        if c in _ZH_DIGITS:
+            cur = _ZH_DIGITS[c]
+        elif c == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif c == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+def numbering_value(marker: str) -> int | None:
+    """Ordinal value of a numbering marker: 一、 → 1, (十二) → 12, 3. → 3, B、 → 2."""
+    core = re.sub(r"[第章節、．.()（）\s]", "", marker)
+    if not core:
+        return None
+    core = core.translate(str.maketrans("０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ",
+                                        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if core.isdigit():
+        return int(core)
+    if len(core) == 1 and "A" <= core <= "Z":
+        return ord(core) - ord("A") + 1
+    return _zh_number(core)
+
+
+@dataclass
+class NumberingRule:
+    """One numbering style: a regex matched at the start of the cleaned line, and its rank (0 = highest)."""
+
+    name: str
+    rank: int
+    pattern: str
+    regex: re.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.regex = re.compile(self.pattern)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "rank": self.rank, "pattern": self.pattern}
+
+
+@dataclass
+class HeadingWord:
+    """A bare heading word (摘要, 說明 …) with its aliases, fixed label (or None) and behaviour."""
+
+    word: str
+    aliases: list[str] = field(default_factory=list)
+    label: str | None = None
+    standalone: bool = True
+    toc: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, [], False) or k in ("word", "label")}
+
+
+@dataclass
+class HeadingRules:
+    """All heading rules; built from and written back to the JSON data file."""
+
+    numbering: list[NumberingRule]
+    heading_words: list[HeadingWord]
+    word_rank: int = -5
+    markdown_rank_base: int = -10
+    list_bullet: str = r"^[-*•●▪‧·]\s*"
+    toc_line: str = r"(?:\.{3,}|…{2,})\s*\d*\s*$|\t\s*\d{1,3}\s*$"
+    sentence_end: str = r"[。；;！!？?]\s*$"
+    intro_sentence: str = r"如下\s*[:：]\s*$"
+    max_title_chars: int = 40
+    hard_max_title_chars: int = 80
+    series_list_fraction: float = 0.5
+    version: int = 1
+    description: str = ""
+    cues: dict[str, list[str]] = field(default_factory=dict)  # classifier cue groups, kept with the rules
+    cues_description: str = ""
+
+    def __post_init__(self) -> None:
+        self._bullet = re.compile(self.list_bullet)
+        self._toc = re.compile(self.toc_line)
+        self._sentence_end = re.compile(self.sentence_end)
+        self._intro = re.compile(self.intro_sentence)
+        self._numbering = sorted(self.numbering, key=lambda r: r.rank)
+        words: dict[str, HeadingWord] = {}
+        for hw in self.heading_words:
+            for w in [hw.word, *hw.aliases]:
+                words[_SPACE_RE.sub("", w).lower()] = hw
+        self._words = words
+        alts = sorted(words, key=len, reverse=True)
+        self._word_re = re.compile(
+            r"^(" + "|".join(re.escape(w) for w in alts) + r")\s*(?:[:：]\s*(.*))?$", re.IGNORECASE
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HeadingRules:
+        data = dict(data)
+        numbering = [NumberingRule(**r) for r in data.pop("numbering")]
+        words = [HeadingWord(**w) for w in data.pop("heading_words")]
+        known = {f for f in cls.__dataclass_fields__} - {"numbering", "heading_words"}
+        return cls(numbering=numbering, heading_words=words, **{k: v for k, v in data.items() if k in known})
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> HeadingRules:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @classmethod
+    def default(cls) -> HeadingRules:
+        text = (resources.files("tcbio_nlp") / "data" / DEFAULT_RULES_RESOURCE).read_text(encoding="utf-8")
+        return cls.from_dict(json.loads(text))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "description": self.description,
+            "numbering": [r.to_dict() for r in self.numbering],
+            "heading_words": [w.to_dict() for w in self.heading_words],
+            "word_rank": self.word_rank,
+            "markdown_rank_base": self.markdown_rank_base,
+            "list_bullet": self.list_bullet,
+            "toc_line": self.toc_line,
+            "sentence_end": self.sentence_end,
+            "intro_sentence": self.intro_sentence,
+            "max_title_chars": self.max_title_chars,
+            "hard_max_title_chars": self.hard_max_title_chars,
+            "series_list_fraction": self.series_list_fraction,
+            "cues_description": self.cues_description,
+            "cues": self.cues,
+        }
+
+    def word_for(self, text: str) -> HeadingWord | None:
+        """The heading word a heading text is (numbering ignored), if any: '五、 附錄' → 附錄."""
+        key = _SPACE_RE.sub("", text).lower()
+        return self._words.get(key)
+
+
+@dataclass
+class Heading:
+    """A heading line. ``start``/``end``: the line's character span (without the newline)."""
+
+    start: int
+    end: int
+    text: str  # cleaned heading as written, numbering included: '四、 建議事項', '摘要'
+    title: str  # without numbering: '建議事項'
+    kind: str  # 'numbering' | 'word' | 'markdown'
+    style: str  # numbering rule name, 'word' or 'markdown'
+    rank: int
+    level: int = 0
+    standalone: bool = False
+    label: str | None = None  # fixed section type (official-letter parts …), else None
+    inline_body: bool = False  # '關鍵字：…' — the body starts on the heading line
+
+
+@dataclass
+class Section:
+    """A flat section: [start, end) of the text, its heading (None for the leading/only section)."""
+
+    start: int
+    end: int
+    heading: Heading | None
+    level: int
+    parent: int | None = None  # index of the parent section, or None
+
+    @property
+    def body_start(self) -> int:
+        """Where the body begins: after the heading line (or after '關鍵字：' when inline)."""
+        if self.heading is None:
+            return self.start
+        return self.heading.end
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    raw: str
+    clean: str  # markdown/bold markup stripped, trimmed
+    markdown: int  # number of leading '#', 0 if none
+    bullet: bool
+
+
+@dataclass
+class _Candidate:
+    line: int
+    rule: NumberingRule
+    marker: str
+    title: str
+    value: int | None
+    hard: bool = False
+    soft: bool = False
+    content: bool = True
+    accepted: bool = False
+
+
+class HeadingDetector:
+    """Find headings in a text and cut it into sections. Pure Python; no spaCy needed."""
+
+    def __init__(self, rules: HeadingRules | None = None) -> None:
+        self.rules = rules or HeadingRules.default()
+
+    # -- lines ------------------------------------------------------------------------
+    def _lines(self, text: str) -> list[_Line]:
+        lines: list[_Line] = []
+        pos = 0
+        for raw in text.split("\n"):
+            start, end = pos, pos + len(raw)
+            pos = end + 1
+            body = raw.rstrip("\r")
+            end = start + len(body)
+            stripped = body.strip()
+            md = 0
+            m = _MARKDOWN_RE.match(stripped)
+            if m:
+                md = len(m.group(1))
+                stripped = stripped[m.end():]
+            bullet = False
+            b = self.rules._bullet.match(stripped)
+            if b and not md and not stripped.startswith("**"):
+                bullet = True
+                stripped = stripped[b.end():]
+            clean = _BOLD_RE.sub("", stripped).strip()
+            lines.append(_Line(start, end, body, clean, md, bullet))
+        return lines
+
+    def _match_numbering(self, clean: str) -> tuple[NumberingRule, str, str] | None:
+        for rule in self.rules._numbering:
+            m = rule.regex.match(clean)
+            if m:
+                title = clean[m.end():].strip()
+                if not title:
+                    return None
+                return rule, m.group(0), title
+        return None
+
+    # -- detection --------------------------------------------------------------------
+    def detect(self, text: str) -> list[Heading]:
+        """Headings in document order, with levels."""
+        rules = self.rules
+        lines = self._lines(text)
+        headings: dict[int, Heading] = {}
+        candidates: list[_Candidate] = []
+        cand_at: dict[int, _Candidate] = {}
+
+        for i, ln in enumerate(lines):
+            if not ln.clean:
+                continue
+            # bare heading words: '摘要', '目 次', '關鍵字：…', '## 摘要'
+            if not ln.bullet:
+                compact = ln.clean if len(ln.clean) > 8 else _SPACE_RE.sub("", ln.clean)
+                wm = rules._word_re.match(compact)
+                if wm and not rules._toc.search(ln.clean):
+                    hw = rules._words[_SPACE_RE.sub("", wm.group(1)).lower()]
+                    inline = bool(wm.group(2))
+                    if not inline and wm.group(0) != compact:
+                        inline = False
+                    headings[i] = Heading(
+                        start=ln.start, end=ln.end, text=wm.group(1) if inline else compact, title=hw.word,
+                        kind="word", style="word", rank=rules.word_rank, standalone=hw.standalone,
+                        label=hw.label, inline_body=inline,
+                    )
+                    if inline:  # the heading is '關鍵字'; its body starts after the colon
+                        headings[i].end = ln.start + ln.raw.find(wm.group(1)) + len(wm.group(1))
+                    continue
+            num = self._match_numbering(ln.clean)
+            if num is not None:
+                rule, marker, title = num
+                c = _Candidate(i, rule, marker, title, numbering_value(marker))
+                c.hard = bool(
+                    ln.bullet
+                    or rules._toc.search(ln.clean)
+                    or rules._sentence_end.search(title)
+                    or rules._intro.search(title)
+                    or len(title) > rules.hard_max_title_chars
+                )
+                c.soft = len(title) > rules.max_title_chars
+                candidates.append(c)
+                cand_at[i] = c
+                continue
+            if ln.markdown and not rules._toc.search(ln.clean):
+                headings[i] = Heading(
+                    start=ln.start, end=ln.end, text=ln.clean, title=ln.clean, kind="markdown",
+                    style="markdown", rank=rules.markdown_rank_base + ln.markdown,
+                )
+
+        # content test: does a candidate have text of its own (or children) before the next
+        # candidate of the same or a higher style?
+        for c in candidates:
+            c.content = False
+            for j in range(c.line + 1, len(lines)):
+                ln = lines[j]
+                if not ln.clean:
+                    continue
+                if j in headings:
+                    break
+                other = cand_at.get(j)
+                if other is not None and not other.hard and other.rule.rank <= c.rule.rank:
+                    break
+                c.content = True
+                break
+
+        # series: consecutive candidates of one style with increasing numbers, not interrupted
+        # by a candidate or heading of a higher style
+        series: list[list[_Candidate]] = []
+        open_series: dict[str, list[_Candidate]] = {}
+        for i in range(len(lines)):
+            if i in headings:
+                h = headings[i]
+                open_series = {k: s for k, s in open_series.items() if s[0].rule.rank < h.rank}
+                continue
+            c = cand_at.get(i)
+            if c is None:
+                continue
+            for name in [n for n, s in open_series.items() if s[0].rule.rank > c.rule.rank]:
+                del open_series[name]
+            cur = open_series.get(c.rule.name)
+            if cur is not None and c.value is not None and cur[-1].value is not None and c.value > cur[-1].value:
+                cur.append(c)
+            else:
+                cur = [c]
+                series.append(cur)
+                open_series[c.rule.name] = cur
+
+        for s in series:
+            listy = sum(1 for c in s if c.hard or c.soft or not c.content)
+            is_list = listy / len(s) >= rules.series_list_fraction
+            for c in s:
+                c.accepted = not is_list and not c.hard and (c.content or not c.soft)
+                if c.accepted:
+                    ln = lines[c.line]
+                    headings[c.line] = Heading(
+                        start=ln.start, end=ln.end, text=ln.clean, title=c.title, kind="numbering",
+                        style=c.rule.name, rank=c.rule.rank,
+                    )
+                    hw = rules.word_for(c.title)
+                    if hw is not None and hw.label is not None:
+                        headings[c.line].label = hw.label
+
+        ordered = [headings[i] for i in sorted(headings)]
+        self._assign_levels(ordered)
+        return ordered
+
+    @staticmethod
+    def _assign_levels(headings: list[Heading]) -> None:
+        stack: list[Heading] = []
+        for h in headings:
+            if h.standalone:
+                stack.clear()
+                h.level = 1
+                continue
+            while stack and stack[-1].rank >= h.rank:
+                stack.pop()
+            h.level = len(stack) + 1
+            stack.append(h)
+
+    # -- segmentation ------------------------------------------------------------------
+    def segment(self, text: str, headings: list[Heading] | None = None) -> list[Section]:
+        """Flat sections covering ``text``, in order; one level-0 section when there is no heading."""
+        if headings is None:
+            headings = self.detect(text)
+        sections: list[Section] = []
+        if not headings:
+            return [Section(0, len(text), None, 0, None)]
+        first = headings[0].start
+        if text[:first].strip():
+            sections.append(Section(0, first, None, 0, None))
+        for k, h in enumerate(headings):
+            start = h.start if sections else 0
+            end = headings[k + 1].start if k + 1 < len(headings) else len(text)
+            sections.append(Section(start, end, h, h.level, None))
+        # parents: nearest preceding section with a lower level (standalone words have none)
+        stack: list[int] = []
+        for idx, s in enumerate(sections):
+            if s.heading is None:
+                continue
+            if s.heading.standalone:
+                stack.clear()
+                continue
+            while stack and sections[stack[-1]].level >= s.level:
+                stack.pop()
+            s.parent = stack[-1] if stack else None
+            stack.append(idx)
+        return sections
+
+
+def section_body(text: str, section: Section) -> str:
+    """The section's own text without its heading line."""
+    return text[section.body_start : section.end]
