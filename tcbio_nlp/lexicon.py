@@ -23,15 +23,22 @@ _TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（
 def domain_lexicon(tw_agencies_json: str | None = None, tfda_dir: str | None = None) -> list[str]:
     """Agency names (registry) and product names (TFDA licence open data) to keep whole."""
     words = set(AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None).names)
+    words.update(n for n in tfda_product_names(tfda_dir, columns=("中文品名",)) if len(n) <= 40)
+    return sorted(words)
+
+
+def tfda_product_names(tfda_dir: str | Path | None, columns: tuple[str, ...] = ("中文品名", "英文品名")) -> list[str]:
+    """Registered product names from the TFDA licence CSVs, without a trailing parenthesised ingredient."""
+    names: set[str] = set()
     if tfda_dir and Path(tfda_dir).is_dir():
         for path in sorted(Path(tfda_dir).glob("*.csv")):
             with open(path, encoding="utf8") as f:
                 for row in csv.DictReader(f):
-                    # a trailing parenthesised ingredient is not part of the product name
-                    name = _TRAILING_INGREDIENT.sub("", (row.get("中文品名") or "").strip()).strip()
-                    if 2 <= len(name) <= 40:
-                        words.add(name)
-    return sorted(words)
+                    for column in columns:
+                        name = _TRAILING_INGREDIENT.sub("", (row.get(column) or "").strip()).strip()
+                        if len(name) >= 2:
+                            names.add(name)
+    return sorted(names)
 
 
 @registry.misc("tcbio.protected_patterns.v1")

@@ -42,7 +42,9 @@ TFDA_SUPPLY = "data/tfda_licenses/tfda_drug_supply_status_opendata104-106_2026-0
 GSD_DEV = "data/ud_chinese_gsd/zh_gsd-ud-dev.conllu"
 GSD_TRAIN = "data/ud_chinese_gsd/r1.4/zh-ud-train.conllu"
 # sentences of the treebank that mention an amount of money (more MONEY variety: 歐元, 人民幣, 港元 …)
-GSD_MONEY_RE = re.compile(r"\d[\d,.]*\s*[萬億]?\s*(?:美元|元|港元|日圓|日元|歐元|英鎊)|(?:美元|港元|英鎊|新臺幣|新台幣|人民幣)")
+GSD_MONEY_RE = re.compile(
+    r"\d[\d,.]*\s*[萬億]?\s*(?:美元|元|港元|日圓|日元|歐元|英鎊)|(?:美元|港元|英鎊|新臺幣|新台幣|人民幣)"
+)
 
 # Which parts of which seed go into which markup file (character ranges of the seed).
 BATCHES = {
@@ -227,7 +229,7 @@ def problems(ex: Excerpt) -> list[str]:
     errs = []
     if ex.text != source_text(ex):
         src = source_text(ex)
-        k = next((i for i, (x, y) in enumerate(zip(ex.text, src)) if x != y), min(len(ex.text), len(src)))
+        k = next((i for i, (x, y) in enumerate(zip(ex.text, src, strict=False)) if x != y), min(len(ex.text), len(src)))
         errs.append(f"text differs from source at {k}: markup {ex.text[k:k+20]!r} vs source {src[k:k+20]!r}")
     if "⟦" in ex.text or "⟧" in ex.text:
         errs.append("unparsed markup bracket left in text")

@@ -53,7 +53,7 @@ def evaluate(nlp, rows: list[dict]) -> dict:
     tp, fp, fn = Counter(), Counter(), Counter()
     norm_total, norm_ok, errors, norm_errors = Counter(), Counter(), [], []
     docs = nlp.pipe((r["text"] for r in rows), batch_size=16)
-    for row, doc in zip(rows, docs):
+    for row, doc in zip(rows, docs, strict=True):
         gold = {(e["start"], e["end"], e["label"]): e for e in row["entities"]}
         pred = {(e.start_char, e.end_char, e.label_): e for e in doc.ents}
         for key in gold.keys() & pred.keys():

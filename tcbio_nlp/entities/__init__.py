@@ -5,7 +5,7 @@ between them; see ``tcbio_nlp.pipeline`` for the order and how they merge.
 """
 
 from .aliases import AliasDetector
-from .gazetteer import AgencyGazetteer
+from .gazetteer import AgencyGazetteer, ProductGazetteer
 from .patterns import EntityPatterns
 
-__all__ = ["AgencyGazetteer", "AliasDetector", "EntityPatterns"]
+__all__ = ["AgencyGazetteer", "AliasDetector", "EntityPatterns", "ProductGazetteer"]

@@ -18,7 +18,9 @@ from spacy.tokens import Doc
 from ..normalization import doc_norm_text
 from .spans import add_entities, char_spans
 
-_DECLARATION = re.compile(r"[(（]\s*(?:以下|下)?(?:簡稱|稱)\s*[「『“]?([^()（）「」『』“”、，,。\s]{2,12}?)[」』”]?\s*[)）]")
+_DECLARATION = re.compile(
+    r"[(（]\s*(?:以下|下)?(?:簡稱|稱)\s*[「『“]?([^()（）「」『』“”、，,。\s]{2,12}?)[」』”]?\s*[)）]"
+)
 
 if not Doc.has_extension("aliases"):
     Doc.set_extension("aliases", default=None)

@@ -1,4 +1,6 @@
-"""AGENCY by dictionary: names from the agency registry, matched on the normalised text.
+"""Entities by dictionary: agency names from the registry, product names from TFDA licence data.
+
+AGENCY: names from the agency registry, matched on the normalised text.
 
 Adjacent matches written together (衛福部 + 健保署) become one span, as the
 guidelines ask for parent + unit names; a match directly followed by a word that
@@ -18,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from ..normalization import doc_norm_text
+from ..normalization import doc_norm_text, normalize_text
 from ..values.agency import AgencyRegistry
 from .spans import add_entities, char_spans
 
@@ -126,6 +128,54 @@ class AgencyGazetteer:
     def from_disk(self, path: str | Path, **kwargs: Any) -> AgencyGazetteer:
         self._set_data(srsly.read_json(Path(path) / "registry.json"))
         return self
+
+
+@Language.factory(
+    "tcbio_product_gazetteer",
+    default_config={"overwrite_ents": False, "scorer": {"@scorers": "spacy.ner_scorer.v1"}},
+)
+def make_product_gazetteer(nlp: Language, name: str, overwrite_ents: bool,
+                           scorer: Callable | None) -> ProductGazetteer:
+    return ProductGazetteer(name, overwrite_ents=overwrite_ents, scorer=scorer)
+
+
+class ProductGazetteer(AgencyGazetteer):
+    """Registered product names (品名) from TFDA licence open data, as PRODUCT where nothing else was found.
+
+    Names are matched whole and case-insensitively for Latin script; no merging of
+    neighbours and no blocking suffixes (those are agency rules).
+    """
+
+    label = "PRODUCT"
+
+    def __init__(self, name: str = "tcbio_product_gazetteer", **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+        self.blocking_suffixes = []
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, tfda_dir: str | None = None, min_length: int = 4) -> None:
+        from ..lexicon import tfda_product_names
+
+        names = tfda_product_names(tfda_dir) if tfda_dir else []
+        self.registry = AgencyRegistry({normalize_text(n).upper(): n for n in names if len(n) >= min_length})
+        self._compile()
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        if self._automaton is None or not len(self.registry):
+            return []
+        upper = text.upper()
+        if len(upper) != len(text):  # a few letters change length when upper-cased (ß → SS)
+            upper = text
+        cands = sorted(((end + 1 - n, end + 1) for end, n in self._automaton.iter(upper)),
+                       key=lambda s: (s[0] - s[1], s[0]))
+        taken = [False] * len(text)
+        out = []
+        for a, b in cands:
+            if any(taken[a:b]) or _inside_latin_word(text, a, b):
+                continue
+            taken[a:b] = [True] * (b - a)
+            out.append((a, b, self.label))
+        return sorted(out)
 
 
 def _inside_latin_word(text: str, a: int, b: int) -> bool:

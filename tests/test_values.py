@@ -1,0 +1,61 @@
+"""Normalised values on the forms the annotation guidelines and the seed documents print."""
+
+from decimal import Decimal
+
+import pytest
+
+from tcbio_nlp.values import parse_licence, parse_money
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("新臺幣6億3,283萬2,421元", "632832421", "TWD"),
+        ("836 萬美元", "8360000", "USD"),
+        ("新臺幣六十萬元", "600000", "TWD"),
+        ("八○○多億元", "80000000000", "TWD"),
+        ("16億9,225萬6千元", "1692256000", "TWD"),
+        ("330 元日幣", "330", "JPY"),
+        ("1,519.41 億元", "151941000000", "TWD"),
+        ("8.6元", "8.6", "TWD"),
+        ("新台幣四百萬元", "4000000", "TWD"),
+        ("ＮＴ＄ ５００", "500", "TWD"),
+        ("US$1.2 billion", "1200000000", "USD"),
+        ("新臺幣(下同)15萬元", "150000", "TWD"),
+        ("新台币6亿元", "600000000", "TWD"),
+    ],
+)
+def test_money_values_are_exact_decimals(text: str, value: str, currency: str) -> None:
+    norm = parse_money(text)
+    assert norm == {"value": Decimal(value), "currency": currency}
+    assert isinstance(norm["value"], Decimal)
+
+
+def test_money_range_gives_low_and_high() -> None:
+    assert parse_money("3至5億元") == {"low": Decimal(300000000), "high": Decimal(500000000), "currency": "TWD"}
+    assert parse_money("新臺幣 1 億至 2 億元")["low"] == Decimal(100000000)
+
+
+def test_vague_amount_has_no_value_but_a_currency() -> None:
+    assert parse_money("數千萬元") == {"value": None, "currency": "TWD"}
+
+
+def test_unit_header_without_number_is_not_money() -> None:
+    assert parse_money("單位") is None
+
+
+def test_licence_variants_get_the_canonical_form() -> None:
+    norm = parse_licence("衛部藥製第 061572 號")
+    assert norm == {"issuer": "衛部", "kind": "藥製", "serial": "061572", "canonical": "衛部藥製字第061572號"}
+    assert parse_licence("衛部藥製字第\n058540號")["canonical"] == "衛部藥製字第058540號"
+    assert parse_licence("衛部醫器陸輸壹登字第a00073號")["kind"] == "醫器陸輸壹登"
+    assert parse_licence("卫部药制字第058540号")["canonical"] == "衛部藥製字第058540號"
+
+
+def test_shared_prefix_list_lists_each_number() -> None:
+    norm = parse_licence("衛署藥輸字第025129、025647、025648號")
+    assert norm["numbers"] == ["衛署藥輸字第025129號", "衛署藥輸字第025647號", "衛署藥輸字第025648號"]
+
+
+def test_document_numbers_are_not_licences() -> None:
+    assert parse_licence("第17條之1") is None
