@@ -165,12 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=TAG_EXAMPLES,
     )
-    tag.add_argument(
-        "paths", nargs="*", metavar="PATH", help="file or directory; `-` or none: standard input"
-    )
-    tag.add_argument(
-        "-f", "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)"
-    )
+    tag.add_argument("paths", nargs="*", metavar="PATH", help="file or directory; `-` or none: standard input")
+    tag.add_argument("-f", "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     tag.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output")
     tag.add_argument(
         "-n",
@@ -213,9 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
             usage=f"tcbio {command} {{segmenter,ner,sections}} [SCRIPT-ARGS ...]",
         )
         p.add_argument("component", choices=sorted(TRAINING_SCRIPTS[command]), help="which component")
-        p.add_argument(
-            "args", nargs=argparse.REMAINDER, metavar="SCRIPT-ARGS", help="passed unchanged to the script"
-        )
+        p.add_argument("args", nargs=argparse.REMAINDER, metavar="SCRIPT-ARGS", help="passed unchanged to the script")
         p.set_defaults(func=cmd_script)
     return parser
 
@@ -303,21 +297,25 @@ def load_pipeline(spec: str | None):
         raise FatalError(f"cannot load pipeline {spec or tcbio_nlp.DEFAULT_MODEL!r}: {message}") from None
 
 
-def process_batch(nlp, texts: list[str], offsets: list[int], sentences: bool) -> list[dict | str]:
-    """Records for a batch of texts (offsets added); a text the pipeline fails on gives an error string."""
+def process_batch(nlp, texts: list[str], offsets: list[int], options: tuple[bool, bool]) -> Iterator[dict | str]:
+    """Records for a batch of texts (offsets added), lazily; a text the pipeline fails on gives an
+    error string instead of a record. ``options``: (sentences, tokens_json) for ``doc_to_record``."""
     from .output import doc_to_record
 
+    sentences, tokens_json = options
+    done = 0
     try:
-        docs = list(nlp.pipe(texts, batch_size=max(1, len(texts))))
-    except Exception:  # retry one by one to find the culprit; the others still get tagged
-        results: list[dict | str] = []
-        for text, offset in zip(texts, offsets, strict=True):
+        for doc, offset in zip(nlp.pipe(texts, batch_size=max(1, len(texts))), offsets, strict=True):
+            record = doc_to_record(doc, offset, sentences, tokens_json)
+            done += 1
+            yield record
+    except Exception:  # noqa: BLE001 - retry the rest one by one; the others still get tagged
+        for text, offset in zip(texts[done:], offsets[done:], strict=True):
             try:
-                results.append(doc_to_record(nlp(text), offset, sentences))
-            except Exception as exc:  # noqa: BLE001 - reported per document, run goes on
-                results.append(f"pipeline failed: {type(exc).__name__}: {str(exc).strip().splitlines()[0:1]}")
-        return results
-    return [doc_to_record(doc, offset, sentences) for doc, offset in zip(docs, offsets, strict=True)]
+                yield doc_to_record(nlp(text), offset, sentences, tokens_json)
+            except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
+                first_line = (str(exc).strip().splitlines() or [""])[0]
+                yield f"pipeline failed: {type(exc).__name__}: {first_line}"
 
 
 _WORKER: dict[str, Any] = {}
@@ -339,11 +337,11 @@ def _init_worker(spec: str | None) -> None:
         _WORKER["error"] = f"cannot load pipeline: {type(exc).__name__}: {exc}"
 
 
-def _work(payload: tuple[list[str], list[int], bool]) -> tuple[str, Any]:
+def _work(payload: tuple[list[str], list[int], tuple[bool, bool]]) -> tuple[str, Any]:
     if "error" in _WORKER:
         return "fatal", _WORKER["error"]
-    texts, offsets, sentences = payload
-    return "ok", process_batch(_WORKER["nlp"], texts, offsets, sentences)
+    texts, offsets, options = payload
+    return "ok", list(process_batch(_WORKER["nlp"], texts, offsets, options))
 
 
 # -- tag: the run -----------------------------------------------------------------------------
@@ -415,7 +413,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     out, close_out = (None, False) if args.output in (None, "-") else _open_output(args.output)
     formatter = None
-    sentences = args.format == "conll"
+    options = (args.format == "conll", args.format == "jsonl")  # (sentences, tokens_json)
     n_process = min(args.n_process, max(1, len(sources)))
     if n_process > 1 and len(sources) == 1 and 0 <= sources[0].size <= args.chunk_chars:
         n_process = 1  # one short document: a pool would only add start-up time
@@ -446,7 +444,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         for text, item in items():
             batch.append((text, item))
             chars += len(text)
-            if len(batch) >= args.batch_size or (n_process > 1 and chars >= TASK_CHARS):
+            if len(batch) >= args.batch_size or chars >= TASK_CHARS:
                 yield batch
                 batch, chars = [], 0
         if batch:
@@ -463,7 +461,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             t0 = time.perf_counter()
             pool = ctx.Pool(n_process, initializer=_init_worker, initargs=(args.model,))
             report.info(f"started {n_process} worker processes (each loads the pipeline once)")
-            results = _pool_results(pool, batches(), sentences, window=2 * n_process + 1)
+            results = _pool_results(pool, batches(), options, window=2 * n_process + 1)
         else:
             t0 = time.perf_counter()
             nlp = load_pipeline(args.model)
@@ -471,7 +469,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 f"loaded pipeline {args.model or 'tcbio_zh_core'} "
                 f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.2f} s"
             )
-            results = _local_results(nlp, batches(), sentences)
+            results = _local_results(nlp, batches(), options)
 
         show_progress = _want_progress(args, len(sources))
         if show_progress:
@@ -539,7 +537,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     elapsed = time.perf_counter() - t_start
     report.info(
-        f"tagged {stats['docs']} documents, {stats['chars']:,} characters in {elapsed:.2f} s "
+        f"tagged {stats['docs']} document{'' if stats['docs'] == 1 else 's'}, "
+        f"{stats['chars']:,} characters in {elapsed:.2f} s "
         f"({stats['chars'] / elapsed if elapsed else 0:,.0f} characters/s, {n_process} process"
         f"{'es' if n_process > 1 else ''})"
     )
@@ -567,15 +566,15 @@ def _check_model_spec(spec: str | None) -> None:
         raise FatalError(f"cannot load pipeline {spec!r}: no such directory")
 
 
-def _local_results(nlp, batches: Iterable[list[tuple[str, _Item]]], sentences: bool):
+def _local_results(nlp, batches: Iterable[list[tuple[str, _Item]]], options: tuple[bool, bool]):
     for batch in batches:
         texts = [t for t, _ in batch]
         offsets = [item.start for _, item in batch]
-        for (_, item), record in zip(batch, process_batch(nlp, texts, offsets, sentences), strict=True):
+        for (_, item), record in zip(batch, process_batch(nlp, texts, offsets, options), strict=True):
             yield item, record
 
 
-def _pool_results(pool, batches: Iterable[list[tuple[str, _Item]]], sentences: bool, window: int):
+def _pool_results(pool, batches: Iterable[list[tuple[str, _Item]]], options: tuple[bool, bool], window: int):
     """Results in input order, with at most ``window`` batches in flight (bounded memory)."""
     pending: deque = deque()
 
@@ -589,7 +588,7 @@ def _pool_results(pool, batches: Iterable[list[tuple[str, _Item]]], sentences: b
     for batch in batches:
         texts = [t for t, _ in batch]
         offsets = [item.start for _, item in batch]
-        pending.append(([item for _, item in batch], pool.apply_async(_work, ((texts, offsets, sentences),))))
+        pending.append(([item for _, item in batch], pool.apply_async(_work, ((texts, offsets, options),))))
         del texts
         while len(pending) >= window:
             yield from collect()

@@ -273,6 +273,8 @@ def _decode_cascade(data: bytes, name: str) -> tuple[str, str]:
     labels = dict(_LEGACY)
     if not decoded:
         pos = utf8_error.start
+        if utf8_error.reason == "unexpected end of data" and len(data) - pos < 4:
+            raise InputError(name, f"undecodable bytes: truncated UTF-8 character at the end (byte {pos})")
         byte = data[pos : pos + 1].hex()
         raise InputError(
             name,

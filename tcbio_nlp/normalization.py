@@ -4,27 +4,44 @@ Every mapping here replaces one character by one character, so an offset into th
 normalised text is the same offset into the input. That is what lets the pipeline
 convert Simplified Chinese, full-width forms and character variants for its models
 while ``doc.text`` stays the input and every span's offsets refer to it.
+
+Two layers:
+
+- ``normalize_text``: the canonical form every component matches against (entity
+  patterns, lexicons, value parsers): full-width letters, digits and punctuation folded
+  to ASCII, Simplified converted to Traditional (OpenCC ``s2t``) when the text looks
+  Simplified, Taiwan-standard character forms (OpenCC ``t2tw``) and the variants listed
+  in ``data/variants.tsv`` (台 → 臺).
+- ``segmenter_text``: applied on top of ``normalize_text`` for the word-segmentation
+  model only. The treebank it is trained on (UD_Chinese-GSD) writes the East Asian
+  punctuation marks ，；：？！（） wherever the text is Chinese, so ASCII punctuation
+  in Chinese context is mapped to those forms; between two ASCII letters/digits
+  (``16,250``, ``9:30``, ``f(x)``) it stays ASCII. Middle-dot variants become ·.
+  The training script applies exactly this chain to the training sentences.
 """
 
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+import re
+from functools import cache
 from importlib import resources
 
 import opencc
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
-_FULLWIDTH[0x3002] = 0x3002  # keep 。 (no ASCII equivalent needed)
+
+# CJK Unified Ideographs (basic block + extension A): the characters whose script is checked
+_CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _variant_table() -> dict[int, int]:
     """Variant → standard characters from ``data/variants.tsv`` (source recorded per row)."""
     table: dict[int, int] = {}
@@ -36,20 +53,38 @@ def _variant_table() -> dict[int, int]:
     return table
 
 
+def _char_class(chars: str) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
+
+
+@cache
+def _script_markers() -> tuple[re.Pattern, re.Pattern]:
+    """Regexes for characters that OpenCC changes s→t (Simplified forms) and t→s (Traditional forms).
+
+    Computed once from OpenCC's own character tables: each ideograph converted on its own line.
+    """
+    chars = [chr(cp) for lo, hi in _CJK_RANGES for cp in range(lo, hi + 1)]
+    joined = "\n".join(chars)
+    to_trad = _converter("s2t").convert(joined).split("\n")
+    to_simp = _converter("t2s").convert(joined).split("\n")
+    simplified = "".join(c for c, t in zip(chars, to_trad, strict=True) if t != c)
+    traditional = "".join(c for c, s in zip(chars, to_simp, strict=True) if s != c)
+    return _char_class(simplified), _char_class(traditional)
+
+
 def _convert_same_length(text: str, config: str) -> str:
     """OpenCC conversion that never changes the length (falls back to one character at a time)."""
-    out = _converter(config).convert(text)
+    conv = _converter(config)
+    out = conv.convert(text)
     if len(out) == len(text):
         return out
-    conv = _converter(config)
     return "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in text)
 
 
 def looks_simplified(text: str) -> bool:
-    """True when more characters change under Simplified→Traditional than the reverse."""
-    to_trad = sum(a != b for a, b in zip(text, _converter("s2t").convert(text)))
-    to_simp = sum(a != b for a, b in zip(text, _converter("t2s").convert(text)))
-    return to_trad > to_simp
+    """True when the text has more Simplified-only character forms than Traditional-only ones."""
+    simplified, traditional = _script_markers()
+    return len(simplified.findall(text)) > len(traditional.findall(text))
 
 
 def normalize_text(text: str) -> str:
@@ -73,3 +108,31 @@ def doc_norm_text(doc) -> str:  # noqa: ANN001  (spacy.tokens.Doc; avoids an imp
         cached = normalize_text(doc.text)
         doc.user_data["tcbio_norm_text"] = cached
     return cached
+
+
+# -- what the segmentation model sees ------------------------------------------------------
+_EA_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_ASCII_PUNCT_RE = re.compile(r"[,;:?!()]")
+_MIDDLE_DOTS = str.maketrans({"‧": "·", "・": "·", "･": "·"})
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def segmenter_text(norm: str) -> str:
+    """The segmentation model's view of a normalised text (see the module docstring).
+
+    ``len(segmenter_text(t)) == len(t)`` always holds.
+    """
+    if _ASCII_PUNCT_RE.search(norm) is not None:
+        n = len(norm)
+
+        def east_asian(m: re.Match) -> str:
+            i = m.start()
+            if 0 < i < n - 1 and _is_ascii_alnum(norm[i - 1]) and _is_ascii_alnum(norm[i + 1]):
+                return m.group()
+            return _EA_PUNCT[m.group()]
+
+        norm = _ASCII_PUNCT_RE.sub(east_asian, norm)
+    return norm.translate(_MIDDLE_DOTS)

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+import numpy
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 FORMATS = ("jsonl", "conll", "html", "table")
@@ -38,27 +40,33 @@ _SENT_END = frozenset("。！？；!?;")
 
 
 # -- Doc → record ------------------------------------------------------------------------
-def doc_to_record(doc: Doc, offset: int = 0, sentences: bool = False) -> dict[str, Any]:
+def doc_to_record(doc: Doc, offset: int = 0, sentences: bool = False, tokens_json: bool = False) -> dict[str, Any]:
     """Plain record for ``doc``, all offsets shifted by ``offset`` (the chunk's position in its file).
 
     Whitespace tokens are left out of ``tokens`` (they are not words). With
     ``sentences``, and when the pipeline sets sentence boundaries, ``sent_starts`` lists
-    the indices (into ``tokens``) of sentence-initial tokens.
+    the indices (into ``tokens``) of sentence-initial tokens. With ``tokens_json``,
+    ``tokens`` is the JSON text of the token list without its outer brackets
+    (``"[0,3],[3,5]"``), so that worker processes do the formatting.
     """
-    tokens = []
-    sent_starts = []
     has_sents = sentences and doc.has_annotation("SENT_START")
-    pending_start = True
-    for tok in doc:
-        if has_sents and tok.is_sent_start:
-            pending_start = True
-        if tok.is_space:
-            continue
-        if has_sents and pending_start:
-            sent_starts.append(len(tokens))
-            pending_start = False
-        start = tok.idx + offset
-        tokens.append([start, start + len(tok.text)])
+    sent_starts: list[int] = []
+    if len(doc):
+        attrs = [IDX, LENGTH, IS_SPACE] + ([SENT_START] if has_sents else [])
+        arr = doc.to_array(attrs).astype(numpy.int64).reshape(len(doc), len(attrs))
+        keep = numpy.flatnonzero(arr[:, 2] == 0)
+        starts = arr[keep, 0] + offset
+        ends = starts + arr[keep, 1]
+        if has_sents:
+            positions = numpy.flatnonzero(arr[:, 3] == 1)
+            # a sentence that starts on a whitespace token starts at the next word
+            sent_starts = sorted({int(k) for k in numpy.searchsorted(keep, positions) if k < len(keep)})
+        if tokens_json:
+            tokens: Any = ",".join(map("[{},{}]".format, starts.tolist(), ends.tolist()))
+        else:
+            tokens = numpy.stack([starts, ends], axis=1).tolist()
+    else:
+        tokens = "" if tokens_json else []
     has_norm = Span.has_extension("norm")
     entities = []
     for ent in doc.ents:
@@ -215,10 +223,11 @@ class JsonlFormatter(Formatter):
         with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8") as ents:
             for chunk in merge_chunks(chunks):
                 rec = chunk.record
-                if rec["tokens"]:
+                tokens = rec["tokens"]
+                if tokens:
                     if not first_tok:
                         out.write(",")
-                    out.write(_dumps(rec["tokens"])[1:-1])
+                    out.write(tokens if isinstance(tokens, str) else _dumps(tokens)[1:-1])
                     first_tok = False
                 if rec["entities"]:
                     if not first_ent:
@@ -260,9 +269,7 @@ class ConllFormatter(Formatter):
                 if starts is not None:
                     new_sentence = i in starts
                 else:
-                    new_sentence = (
-                        prev_end is None or "\n" in text[prev_end:a] or text[prev_end - 1] in _SENT_END
-                    )
+                    new_sentence = prev_end is None or "\n" in text[prev_end:a] or text[prev_end - 1] in _SENT_END
                 if new_sentence and open_sentence:
                     lines.append("")
                 lines.append(f"{_one_line(text[a:b])}\t{a}\t{b}\t{tag}")
@@ -349,9 +356,7 @@ class HtmlFormatter(Formatter):
                     seg_ents = []
                     while k < len(ents) and ents[k]["start"] < b:
                         e = ents[k]
-                        seg_ents.append(
-                            {"start": e["start"] - a, "end": min(e["end"], b) - a, "label": e["label"]}
-                        )
+                        seg_ents.append({"start": e["start"] - a, "end": min(e["end"], b) - a, "label": e["label"]})
                         k += 1
                     anchors = [(base + j, s) for j, s in enumerate(chunk_sections) if s["start"] == a]
                     body.write('<div class="tcbio-section"')
@@ -484,9 +489,7 @@ class TableFormatter(Formatter):
         if rows or not n_ents:
             con.print(self._entity_table(rows, n_ents - len(rows)))
         con.print(self._section_table(sections))
-        meta = (
-            f"{len(text):,} characters · {n_tokens:,} tokens · {n_ents:,} entities · {len(sections)} sections"
-        )
+        meta = f"{len(text):,} characters · {n_tokens:,} tokens · {n_ents:,} entities · {len(sections)} sections"
         if doc.encoding:
             meta += f" · {doc.encoding}"
         con.print(f"[dim]{_markup_escape(meta)}[/]\n")

@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -158,6 +159,19 @@ def _prep(text: str) -> str:
     return _SPACE_RE.sub(" ", _DIGIT_RE.sub("0", text.lower())).strip()
 
 
+@lru_cache(maxsize=4096)
+def _char_grams(text: str, ngram_min: int, ngram_max: int) -> Counter:
+    """Character n-gram counts of a text (cached: never mutate the result)."""
+    t = _prep(text)
+    c: Counter = Counter()
+    for n in range(ngram_min, ngram_max + 1):
+        c.update(t[i : i + n] for i in range(len(t) - n + 1))
+    for g in [g for g in c if " " in g and len(g) > 1]:
+        del c[g]
+    c.pop(" ", None)
+    return c
+
+
 class CharTfidf:
     """Character n-gram TF-IDF (sublinear tf, smooth idf, L2 norm) stored as plain data."""
 
@@ -168,15 +182,7 @@ class CharTfidf:
         self.idf = np.zeros(0, dtype=np.float64)
 
     def _grams(self, text: str) -> Counter:
-        t = _prep(text)
-        c: Counter = Counter()
-        for n in range(self.ngram_min, self.ngram_max + 1):
-            for i in range(len(t) - n + 1):
-                g = t[i : i + n]
-                if " " not in g or n == 1:
-                    c[g] += 1
-        c.pop(" ", None)
-        return c
+        return _char_grams(text, self.ngram_min, self.ngram_max)
 
     def fit(self, texts: Sequence[str]) -> CharTfidf:
         df: Counter = Counter()
