@@ -16,7 +16,7 @@ from datasets import Dataset, DatasetDict, Features, Value
 from spacy.language import Language
 from spacy.tokens import DocBin, Span
 
-from .entities.spans import char_spans
+from .entities.spans import char_spans, non_overlapping
 
 LABELS = ("AGENCY", "PRODUCT", "LICENSE_NO", "MONEY")
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpora" / "ner"
@@ -109,16 +109,7 @@ def to_docbin(nlp: Language, rows: Iterable[dict], *, expand: bool = True) -> tu
                     "tokens": [t.text for t in loose] if loose is not None else []})
                 span = [loose] if expand and loose is not None else []
             ents.extend(span)
-        doc.ents = _non_overlapping(ents)
+        doc.ents = non_overlapping(ents)
         db.add(doc)
     return db, report
 
-
-def _non_overlapping(spans: list[Span]) -> list[Span]:
-    taken: set[int] = set()
-    out = []
-    for s in sorted(spans, key=lambda s: (s.start, -len(s))):
-        if not taken.intersection(range(s.start, s.end)):
-            out.append(s)
-            taken.update(range(s.start, s.end))
-    return sorted(out, key=lambda s: s.start)

@@ -7,5 +7,6 @@ between them; see ``tcbio_nlp.pipeline`` for the order and how they merge.
 from .aliases import AliasDetector
 from .gazetteer import AgencyGazetteer, ProductGazetteer
 from .patterns import EntityPatterns
+from .rules import EntityRules
 
-__all__ = ["AgencyGazetteer", "AliasDetector", "EntityPatterns", "ProductGazetteer"]
+__all__ = ["AgencyGazetteer", "AliasDetector", "EntityPatterns", "EntityRules", "ProductGazetteer"]

@@ -18,21 +18,30 @@ def char_spans(doc: Doc, matches: Iterable[tuple[int, int, str]]) -> list[Span]:
 
 
 def add_entities(doc: Doc, spans: list[Span], overwrite: bool) -> None:
-    """Add spans to ``doc.ents``: either replacing what they overlap, or only where nothing is."""
-    taken = set()
-    kept = []
-    new = sorted(spans, key=lambda s: (s.start, -len(s)))
-    if overwrite:
-        for s in new:
-            if not any(t in taken for t in range(s.start, s.end)):
-                kept.append(s)
-                taken.update(range(s.start, s.end))
-        others = [e for e in doc.ents if not any(t in taken for t in range(e.start, e.end))]
-        doc.ents = sorted(kept + others, key=lambda s: s.start)
-    else:
-        taken = {t for e in doc.ents for t in range(e.start, e.end)}
-        for s in new:
-            if not any(t in taken for t in range(s.start, s.end)):
-                kept.append(s)
-                taken.update(range(s.start, s.end))
-        doc.ents = sorted(list(doc.ents) + kept, key=lambda s: s.start)
+    """Add spans to ``doc.ents``.
+
+    ``overwrite``: a new span replaces every entity it overlaps. Otherwise a new span is
+    added where nothing is, and replaces entities it wholly contains (a gazetteer's
+    `Ministry of Health, Labour and Welfare` over a predicted `Ministry of Health`), but
+    never one it only partly overlaps.
+    """
+    new = non_overlapping(spans)
+    kept, taken = [], set()
+    existing = list(doc.ents)
+    for s in new:
+        hit = [e for e in existing if e.start < s.end and s.start < e.end]
+        if overwrite or all(s.start <= e.start and e.end <= s.end for e in hit):
+            kept.append(s)
+            taken.update(range(s.start, s.end))
+    others = [e for e in existing if not taken.intersection(range(e.start, e.end))]
+    doc.ents = sorted(kept + others, key=lambda s: s.start)
+
+def non_overlapping(spans: list[Span]) -> list[Span]:
+    """Keep the earliest, then longest, of overlapping spans; in document order."""
+    taken: set[int] = set()
+    out = []
+    for s in sorted(spans, key=lambda s: (s.start, -len(s))):
+        if not taken.intersection(range(s.start, s.end)):
+            out.append(s)
+            taken.update(range(s.start, s.end))
+    return sorted(out, key=lambda s: s.start)
