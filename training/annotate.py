@@ -67,11 +67,16 @@ BATCHES = {
     "a7_research_2": [("seeds/004_3317a80c5cf8af67.txt", 12501, 31348)],  # 一、生技研發與輔導 (cont.)
     "a8_research_3": [("seeds/004_3317a80c5cf8af67.txt", 31348, 47061)],  # 一、生技研發與輔導 (end)
     "a10_gsd_money": [(GSD_DEV, 0, None), (GSD_TRAIN, 0, None)],
+    # added after the test split was fixed: every excerpt goes to train
+    "a11_tfda_supply_2": [(TFDA_SUPPLY + "#more", 0, None)],
     "a9_international_incubation": [
         ("seeds/004_3317a80c5cf8af67.txt", 74012, 85920),  # 四、國際化推動
         ("seeds/004_3317a80c5cf8af67.txt", 99684, 108220),  # 七、生技育成
     ],
 }
+
+
+TRAIN_ONLY = {"a11_tfda_supply_2"}
 
 
 @dataclass
@@ -135,8 +140,8 @@ def cut() -> None:
             continue
         lines = []
         for source, a, b in parts:
-            if source == TFDA_SUPPLY:
-                data = json.loads((SHARED / source).read_text("utf8"))["datasets"]
+            if source.startswith(TFDA_SUPPLY):
+                data = json.loads((SHARED / TFDA_SUPPLY).read_text("utf8"))["datasets"]
                 records = [(key, rec) for key in ("54504_with_alternative", "54506_resolved") for rec in data[key]]
                 rng = random.Random(13)
                 rng.shuffle(records)
@@ -146,6 +151,16 @@ def cut() -> None:
                         break
                     chosen.append((key, rec))
                     total += len(tfda_supply_text(rec))
+                if source.endswith("#more"):  # the next records of the same shuffled order
+                    used = {id(r) for _, r in chosen}
+                    rest = [(k, r) for k, r in records if id(r) not in used]
+                    chosen, total = [], 0
+                    for key, rec in rest:
+                        if total >= 15000:
+                            break
+                        chosen.append((key, rec))
+                        total += len(tfda_supply_text(rec))
+                    source = TFDA_SUPPLY
                 items = [(f"tfda-{key[:5]}-{rec['編號']}", f"{source}#{key}/{rec['編號']}", 0,
                           len(tfda_supply_text(rec)), tfda_supply_text(rec)) for key, rec in chosen]
             elif source in (GSD_DEV, GSD_TRAIN):
@@ -159,6 +174,8 @@ def cut() -> None:
                 seg = doc[a:b]
                 items = [(f"{stem}-{s:06d}", source, s, e, doc[s:e]) for s, e in _chunks(seg, a)]
             splits = _assign_splits([it[0] for it in items], seed=len(items))
+            if batch in TRAIN_ONLY:
+                splits = dict.fromkeys(splits, "train")
             for ex_id, src, s, e, text in items:
                 lines.append(f"@@ id={ex_id} split={splits[ex_id]} source={src} start={s} end={e}\n{text}\n")
         path.write_text("\n".join(lines), "utf8")
