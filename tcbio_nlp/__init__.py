@@ -12,7 +12,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import entities, lexicon, segmentation, values  # noqa: F401  (registers the components)
+from . import entities, lexicon, sections, segmentation, values  # noqa: F401  (registers the components)
 
 __version__ = "0.1.0"
 DEFAULT_MODEL = "tcbio_zh_core"

@@ -28,6 +28,8 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -63,7 +65,8 @@ examples:
       one HTML page (displaCy entities + section outline), two worker processes,
       detected encodings and timing on standard error
 
-JSONL (one object per document; offsets are characters into "text", end exclusive):
+JSONL (one object per document; offsets are characters into "text", end exclusive;
+"tokens" are the words, whitespace left out; "norm" only where a value is known):
   {"id": "reports/a.txt", "text": "…", "tokens": [[0, 3], …],
    "entities": [{"start": 0, "end": 6, "label": "AGENCY", "text": "衛福部食藥署",
                  "norm": {"canonical": "衛生福利部食品藥物管理署"}}, …],
@@ -76,31 +79,37 @@ standard error; the others are still tagged), 2 usage error.
 
 TRAIN_EXAMPLES = """\
 components and the scripts they run (from the training/ folder of a tcbio-nlp checkout):
-  segmenter  training/train_segmenter.py     ner  training/train_ner.py
-  sections   training/train_sections.py
+  segmenter  training/train_segmenter.py   pkuseg word segmentation on UD_Chinese-GSD
+  ner        training/train_ner.py         statistical NER on corpora/ner
+  sections   training/train_sections.py    section-type classifier
 
 Everything after the component name is passed to the script unchanged, so the
-script's own options and data formats apply.
+script's own options, defaults and data formats apply; the exit status is the script's.
 
 examples:
-  tcbio train sections
-      retrain the section classifier with the script's defaults
-  tcbio train ner --help
-      show the NER training script's own options
+  tcbio train segmenter --no-dev --train-iter 30
+      train the segmenter on GSD train only, 30 iterations (dev kept for scoring)
+  tcbio train ner --set training.max_epochs=20
+      retrain the NER with a config override
+  tcbio train sections --help
+      the section classifier script's own options
 """
 
 EVALUATE_EXAMPLES = """\
 components and the scripts they run (from the training/ folder of a tcbio-nlp checkout):
-  segmenter  training/evaluate_segmenter.py  ner  training/evaluate_ner.py
-  sections   training/evaluate_sections.py
+  segmenter  training/evaluate_segmenter.py   word P/R/F1 on UD_Chinese-GSD dev and test
+  ner        training/evaluate_ner.py         per-label P/R/F of entities, value accuracy
+  sections   training/evaluate_sections.py    heading detection and section-type accuracy
 
 Everything after the component name is passed to the script unchanged.
 
 examples:
-  tcbio evaluate sections
-      leave-one-document-out evaluation of section detection and classification
-  tcbio evaluate segmenter --help
-      show the segmentation evaluation script's own options
+  tcbio evaluate ner --model models/tcbio_zh_core --data corpora/ner/test.jsonl
+      score the shipped pipeline's entities on the NER test set
+  tcbio evaluate segmenter --report training/reports/segmentation.md
+      score the segmenter and write the Markdown report
+  tcbio evaluate sections --help
+      the section evaluation script's own options
 """
 
 
@@ -147,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog="tcbio",
-        description="Tag Traditional Chinese biomedical-policy text: words, entities (AGENCY, PRODUCT, "
+        description="Tag Traditional Chinese biomedical-policy text: words, entities (AGENCY, PRODUCT,\n"
         "LICENSE_NO, MONEY) with normalised values, and typed sections.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  tcbio tag reports/ --output tagged.jsonl\n  tcbio tag 公告.txt --format table\n"
@@ -159,9 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
     tag = sub.add_parser(
         "tag",
         help="tag files, directories or standard input",
-        description="Tag documents with the tcbio pipeline: word tokens, entities with normalised values, "
-        "sections. Reads files, directories (walked for .txt, .md and suffix-less text files) or "
-        "standard input (`-` or no PATH); detects UTF-8, UTF-8/UTF-16 with BOM and Big5/CP950.",
+        description=(
+            "Tag documents with the tcbio pipeline: words, entities with normalised values, sections.\n\n"
+            "Reads files, directories (walked for .txt, .md and suffix-less text files) and standard\n"
+            "input (`-` or no PATH). UTF-8, UTF-8/UTF-16 with BOM and Big5/CP950 are detected\n"
+            "(--verbose reports which). Long files are processed in chunks split at paragraph\n"
+            "boundaries; offsets always refer to the whole file."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=TAG_EXAMPLES,
     )
@@ -297,22 +310,32 @@ def load_pipeline(spec: str | None):
         raise FatalError(f"cannot load pipeline {spec or tcbio_nlp.DEFAULT_MODEL!r}: {message}") from None
 
 
-def process_batch(nlp, texts: list[str], offsets: list[int], options: tuple[bool, bool]) -> Iterator[dict | str]:
-    """Records for a batch of texts (offsets added), lazily; a text the pipeline fails on gives an
-    error string instead of a record. ``options``: (sentences, tokens_json) for ``doc_to_record``."""
+def process_batch(
+    nlp, texts: list[str], places: list[tuple[int, int]], options: tuple[bool, bool]
+) -> Iterator[dict | str]:
+    """Records for a batch of texts, lazily; a text the pipeline fails on gives an error string.
+
+    ``places``: per text, (offset of the text in its file, offset where the chunk proper
+    begins — after its heading context). ``options``: (sentences, tokens_json).
+    """
     from .output import doc_to_record
 
     sentences, tokens_json = options
+
+    def record(doc, place: tuple[int, int]) -> dict:
+        offset, cut = place
+        return doc_to_record(doc, offset, sentences, tokens_json, cut if cut > offset else None)
+
     done = 0
     try:
-        for doc, offset in zip(nlp.pipe(texts, batch_size=max(1, len(texts))), offsets, strict=True):
-            record = doc_to_record(doc, offset, sentences, tokens_json)
+        for doc, place in zip(nlp.pipe(texts, batch_size=max(1, len(texts))), places, strict=True):
+            result = record(doc, place)
             done += 1
-            yield record
+            yield result
     except Exception:  # noqa: BLE001 - retry the rest one by one; the others still get tagged
-        for text, offset in zip(texts[done:], offsets[done:], strict=True):
+        for text, place in zip(texts[done:], places[done:], strict=True):
             try:
-                yield doc_to_record(nlp(text), offset, sentences, tokens_json)
+                yield record(nlp(text), place)
             except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
                 first_line = (str(exc).strip().splitlines() or [""])[0]
                 yield f"pipeline failed: {type(exc).__name__}: {first_line}"
@@ -337,11 +360,11 @@ def _init_worker(spec: str | None) -> None:
         _WORKER["error"] = f"cannot load pipeline: {type(exc).__name__}: {exc}"
 
 
-def _work(payload: tuple[list[str], list[int], tuple[bool, bool]]) -> tuple[str, Any]:
+def _work(payload: tuple[list[str], list[tuple[int, int]], tuple[bool, bool]]) -> tuple[str, Any]:
     if "error" in _WORKER:
         return "fatal", _WORKER["error"]
-    texts, offsets, options = payload
-    return "ok", list(process_batch(_WORKER["nlp"], texts, offsets, options))
+    texts, places, options = payload
+    return "ok", list(process_batch(_WORKER["nlp"], texts, places, options))
 
 
 # -- tag: the run -----------------------------------------------------------------------------
@@ -351,6 +374,7 @@ class _Item:
     start: int
     end: int
     last: bool
+    context: int = 0  # characters of heading context prepended to the chunk's text
 
 
 class _Reporter:
@@ -386,6 +410,24 @@ def _open_output(path: str) -> tuple[TextIO, bool]:
         raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
 
 
+def _cpu_seconds(n_process: int) -> str:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    text = f"{own.ru_utime + own.ru_stime:.2f} s main process"
+    if n_process > 1:
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        text += f", {kids.ru_utime + kids.ru_stime:.2f} s workers"
+    return text
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
 def _want_progress(args: argparse.Namespace, n_docs: int) -> bool:
     if args.progress is False or n_docs < 2:
         return False
@@ -396,7 +438,7 @@ def _want_progress(args: argparse.Namespace, n_docs: int) -> bool:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from .io import InputError, Source, discover, read_source, split_text
+    from .io import InputError, Source, discover, heading_context, read_source, split_text
     from .output import Chunk, DocInfo, make_formatter
 
     report = _Reporter(args.verbose)
@@ -411,6 +453,11 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if any(s.path is None for s in sources) and sys.stdin.isatty():
         print("tcbio tag: reading standard input (end with Ctrl-D; see `tcbio tag --help`)", file=sys.stderr)
 
+    if args.output not in (None, "-"):
+        target = _resolved(Path(args.output))
+        for source in [s for s in sources if s.path is not None and _resolved(s.path) == target]:
+            report.error(source.id, "is the --output file; not read")
+            sources.remove(source)
     out, close_out = (None, False) if args.output in (None, "-") else _open_output(args.output)
     formatter = None
     options = (args.format == "conll", args.format == "jsonl")  # (sentences, tokens_json)
@@ -430,13 +477,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     progress.advance(task_id)
                 continue
             bounds = split_text(document.text, args.chunk_chars)
+            prefixes = heading_context(document.text, bounds) if len(bounds) > 1 else [""]
             report.info(
                 f"{document.id}: {document.encoding}, {len(document.text):,} characters"
                 + (f", {len(bounds)} chunks" if len(bounds) > 1 else "")
             )
             info = DocInfo(document.id, document.text, document.encoding, index)
-            for k, (a, b) in enumerate(bounds):
-                yield document.text[a:b], _Item(info, a, b, k == len(bounds) - 1)
+            for k, ((a, b), prefix) in enumerate(zip(bounds, prefixes, strict=True)):
+                yield prefix + document.text[a:b], _Item(info, a, b, k == len(bounds) - 1, len(prefix))
 
     def batches() -> Iterator[list[tuple[str, _Item]]]:
         batch: list[tuple[str, _Item]] = []
@@ -459,7 +507,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
             _check_model_spec(args.model)
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
             t0 = time.perf_counter()
-            pool = ctx.Pool(n_process, initializer=_init_worker, initargs=(args.model,))
+            pool = ProcessPoolExecutor(n_process, mp_context=ctx, initializer=_init_worker, initargs=(args.model,))
+            pool.submit(_ping)  # with fork, all workers start now, before any other thread (progress bar)
             report.info(f"started {n_process} worker processes (each loads the pipeline once)")
             results = _pool_results(pool, batches(), options, window=2 * n_process + 1)
         else:
@@ -524,8 +573,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             progress.stop()
             report.console = None
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            _stop_pool(pool, finished=formatter is not None and sys.exc_info()[0] is None)
         if close_out:
             out.close()
         elif out is not None and out is not sys.stdout:
@@ -540,7 +588,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         f"tagged {stats['docs']} document{'' if stats['docs'] == 1 else 's'}, "
         f"{stats['chars']:,} characters in {elapsed:.2f} s "
         f"({stats['chars'] / elapsed if elapsed else 0:,.0f} characters/s, {n_process} process"
-        f"{'es' if n_process > 1 else ''})"
+        f"{'es' if n_process > 1 else ''}; CPU: {_cpu_seconds(n_process)})"
     )
     if report.errors:
         n_inputs = stats["docs"] + report.errors
@@ -569,8 +617,8 @@ def _check_model_spec(spec: str | None) -> None:
 def _local_results(nlp, batches: Iterable[list[tuple[str, _Item]]], options: tuple[bool, bool]):
     for batch in batches:
         texts = [t for t, _ in batch]
-        offsets = [item.start for _, item in batch]
-        for (_, item), record in zip(batch, process_batch(nlp, texts, offsets, options), strict=True):
+        places = [(item.start - item.context, item.start) for _, item in batch]
+        for (_, item), record in zip(batch, process_batch(nlp, texts, places, options), strict=True):
             yield item, record
 
 
@@ -579,21 +627,45 @@ def _pool_results(pool, batches: Iterable[list[tuple[str, _Item]]], options: tup
     pending: deque = deque()
 
     def collect():
-        items, async_result = pending.popleft()
-        status, payload = async_result.get()
+        items, future = pending.popleft()
+        try:
+            status, payload = future.result()
+        except BrokenProcessPool:
+            raise FatalError(
+                f"a worker process died while tagging {items[0].doc.id} (out of memory?); "
+                "try fewer --n-process or a smaller --batch-size"
+            ) from None
         if status == "fatal":
             raise FatalError(payload)
         yield from zip(items, payload, strict=True)
 
     for batch in batches:
         texts = [t for t, _ in batch]
-        offsets = [item.start for _, item in batch]
-        pending.append(([item for _, item in batch], pool.apply_async(_work, ((texts, offsets, options),))))
+        places = [(item.start - item.context, item.start) for _, item in batch]
+        pending.append(([item for _, item in batch], pool.submit(_work, (texts, places, options))))
         del texts
         while len(pending) >= window:
             yield from collect()
     while pending:
         yield from collect()
+
+
+def _ping() -> bool:
+    return True
+
+
+def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
+    """Shut the pool down; after an error or Ctrl-C, without waiting for work in progress."""
+    if finished:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
 
 
 class _PeekableResults:

@@ -11,7 +11,9 @@
   bytes. Binary, undecodable, empty and whitespace-only input raise :class:`InputError`.
 * :func:`split_text` cuts a long text into contiguous chunks of bounded size at
   paragraph boundaries (blank lines, else line breaks), so that a file of tens of
-  megabytes can be processed chunk by chunk with offsets shifted back to the file.
+  megabytes can be processed chunk by chunk with offsets shifted back to the file;
+  :func:`heading_context` gives each chunk the heading lines it sits under, so that the
+  section component sees the same numbering hierarchy as in the whole file.
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ def discover(paths: Iterable[str]) -> Iterator[Source | InputError]:
                 if not found:
                     yield InputError(arg, "directory contains no text files (.txt, .md or without suffix)")
             elif path.exists():
-                if not path.is_file():
+                if not path.is_file() and not path.is_fifo():  # a FIFO: process substitution <(…)
                     yield InputError(arg, "not a regular file")
                     continue
                 key = _key(path)
@@ -314,7 +316,8 @@ def split_text(text: str, max_chars: int) -> list[tuple[int, int]]:
 
     A chunk ends just after a run of blank lines (a paragraph boundary), else after a
     line break, else after sentence-final punctuation, else at whitespace; only text
-    with none of these for ``max_chars`` characters is cut hard. Text of at most
+    with none of these for ``max_chars`` characters is cut hard. A cut right after a
+    heading line is avoided, so that a heading stays with its body. Text of at most
     ``max_chars`` characters is one chunk.
     """
     n = len(text)
@@ -341,8 +344,65 @@ def split_text(text: str, max_chars: int) -> list[tuple[int, int]]:
 
 
 def _last_boundary(text: str, pattern: re.Pattern, lo: int, hi: int) -> int | None:
-    """End of the last match of ``pattern`` that ends within (lo, hi]."""
-    best = None
-    for m in pattern.finditer(text, lo, hi):
-        best = m.end()
-    return best
+    """End of the last match of ``pattern`` within (lo, hi], preferring one that does not
+    directly follow a heading line (a heading belongs with the body after it)."""
+    ends = [m.end() for m in pattern.finditer(text, lo, hi)]
+    for end in reversed(ends):
+        line_end = len(text[:end].rstrip())
+        line = text[text.rfind("\n", 0, line_end) + 1 : line_end]
+        if _heading_rank(line) is None:
+            return end
+    return ends[-1] if ends else None
+
+
+# -- heading context for chunks ----------------------------------------------------------------
+# Numbering styles of Taiwan government documents, highest first (annotation guidelines).
+_HEADING_STYLES = (
+    re.compile(r"[壹貳參叁叄肆伍陸柒捌玖拾]+\s*[、.．]"),
+    re.compile(r"[一二三四五六七八九十]+\s*[、.．]"),
+    re.compile(r"[（(]\s*[一二三四五六七八九十]+\s*[)）]"),
+    re.compile(r"\d{1,2}\s*[、.．](?![\d.．])"),
+    re.compile(r"[（(]\s*\d{1,2}\s*[)）]"),
+    re.compile(r"[A-Za-z]\s*[、.．]"),
+)
+_MARKDOWN_HEADING = re.compile(r"(#{1,6})\s+\S")
+_MAX_HEADING_LINE = 80
+
+
+def heading_context(text: str, bounds: list[tuple[int, int]]) -> list[str]:
+    """For each chunk, the heading-like lines above it that are still open, as text to prepend.
+
+    One pass over the text keeps a stack of numbered (``壹、 一、 (一) 1、 (1) A、``) and
+    Markdown heading lines: a heading closes the open ones of the same or a lower
+    style. The stack at a chunk's start, one line per heading followed by a blank line,
+    is that chunk's context; the first chunk gets none. It only informs the pipeline —
+    whatever it finds in the context is dropped (see ``output.doc_to_record``).
+    """
+    prefixes: list[str] = []
+    stack: list[tuple[int, str]] = []
+    pos = 0
+    for a, _b in bounds:
+        if a > pos:
+            for line in text[pos:a].splitlines():
+                rank = _heading_rank(line)
+                if rank is None:
+                    continue
+                while stack and stack[-1][0] >= rank:
+                    stack.pop()
+                stack.append((rank, line.strip()))
+            pos = a
+        prefixes.append("".join(f"{line}\n\n" for _, line in stack) if a > 0 else "")
+    return prefixes
+
+
+def _heading_rank(line: str) -> int | None:
+    s = line.strip().replace("**", "")
+    if not s or len(s) > _MAX_HEADING_LINE or s[-1] in "。；;，,":
+        return None
+    m = _MARKDOWN_HEADING.match(s)
+    if m:
+        return len(m.group(1)) - 1
+    for rank, style in enumerate(_HEADING_STYLES):
+        if style.match(s):
+            return 10 + rank  # numbered headings rank below Markdown ones
+    return None

@@ -16,7 +16,8 @@ Two layers:
   model only. The treebank it is trained on (UD_Chinese-GSD) writes the East Asian
   punctuation marks ，；：？！（） wherever the text is Chinese, so ASCII punctuation
   in Chinese context is mapped to those forms; between two ASCII letters/digits
-  (``16,250``, ``9:30``, ``f(x)``) it stays ASCII. Middle-dot variants become ·.
+  (``16,250``, ``9:30``, ``f(x)``) it stays ASCII unless the input had the full-width
+  form there. Middle-dot variants become ·.
   The training script applies exactly this chain to the training sentences.
 """
 
@@ -81,6 +82,11 @@ def _convert_same_length(text: str, config: str) -> str:
     return "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in text)
 
 
+# s2t keeps 制 where no phrase says otherwise, but licence numbers are always 製字 ("made"):
+# 卫部药制字第… → 衛部藥製字第… (TFDA licence-number format, ../shared/data/tfda_licenses)
+_S2T_FIXES = ((re.compile(r"制(?=\s*字\s*第)"), "製"),)
+
+
 def looks_simplified(text: str) -> bool:
     """True when the text has more Simplified-only character forms than Traditional-only ones."""
     simplified, traditional = _script_markers()
@@ -95,6 +101,8 @@ def normalize_text(text: str) -> str:
     norm = text.translate(_FULLWIDTH)
     if looks_simplified(norm):
         norm = _convert_same_length(norm, "s2t")
+        for rx, repl in _S2T_FIXES:
+            norm = rx.sub(repl, norm)
     norm = _convert_same_length(norm, "t2tw")
     norm = norm.translate(_variant_table())
     assert len(norm) == len(text)
@@ -120,17 +128,23 @@ def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def segmenter_text(norm: str) -> str:
+def segmenter_text(norm: str, text: str | None = None) -> str:
     """The segmentation model's view of a normalised text (see the module docstring).
 
-    ``len(segmenter_text(t)) == len(t)`` always holds.
+    With the original `text` given, a mark that was written in its East Asian (full-width)
+    form there keeps that form whatever its neighbours. ``len(segmenter_text(t)) == len(t)``.
     """
     if _ASCII_PUNCT_RE.search(norm) is not None:
         n = len(norm)
 
         def east_asian(m: re.Match) -> str:
             i = m.start()
-            if 0 < i < n - 1 and _is_ascii_alnum(norm[i - 1]) and _is_ascii_alnum(norm[i + 1]):
+            if (
+                0 < i < n - 1
+                and _is_ascii_alnum(norm[i - 1])
+                and _is_ascii_alnum(norm[i + 1])
+                and (text is None or text[i].isascii())
+            ):
                 return m.group()
             return _EA_PUNCT[m.group()]
 

@@ -37,10 +37,14 @@ ENTITY_COLORS = {
     "MONEY": "#e4e7d2",
 }
 _SENT_END = frozenset("。！？；!?;")
+#: key of a section record that continues a section of the previous chunk (internal, never written)
+CONTINUES = "_continues"
 
 
 # -- Doc → record ------------------------------------------------------------------------
-def doc_to_record(doc: Doc, offset: int = 0, sentences: bool = False, tokens_json: bool = False) -> dict[str, Any]:
+def doc_to_record(
+    doc: Doc, offset: int = 0, sentences: bool = False, tokens_json: bool = False, cut: int | None = None
+) -> dict[str, Any]:
     """Plain record for ``doc``, all offsets shifted by ``offset`` (the chunk's position in its file).
 
     Whitespace tokens are left out of ``tokens`` (they are not words). With
@@ -48,13 +52,21 @@ def doc_to_record(doc: Doc, offset: int = 0, sentences: bool = False, tokens_jso
     the indices (into ``tokens``) of sentence-initial tokens. With ``tokens_json``,
     ``tokens`` is the JSON text of the token list without its outer brackets
     (``"[0,3],[3,5]"``), so that worker processes do the formatting.
+
+    ``cut`` (a shifted offset): the doc text before it is context that is not part of the
+    chunk (the heading lines above a chunk of a long file): tokens, entities and sections
+    that end there are dropped, and a section running across ``cut`` is clipped to start
+    at ``cut`` and marked as the continuation of an earlier chunk's section.
     """
     has_sents = sentences and doc.has_annotation("SENT_START")
     sent_starts: list[int] = []
     if len(doc):
         attrs = [IDX, LENGTH, IS_SPACE] + ([SENT_START] if has_sents else [])
         arr = doc.to_array(attrs).astype(numpy.int64).reshape(len(doc), len(attrs))
-        keep = numpy.flatnonzero(arr[:, 2] == 0)
+        word = arr[:, 2] == 0
+        if cut is not None:
+            word &= arr[:, 0] + offset >= cut
+        keep = numpy.flatnonzero(word)
         starts = arr[keep, 0] + offset
         ends = starts + arr[keep, 1]
         if has_sents:
@@ -70,6 +82,8 @@ def doc_to_record(doc: Doc, offset: int = 0, sentences: bool = False, tokens_jso
     has_norm = Span.has_extension("norm")
     entities = []
     for ent in doc.ents:
+        if cut is not None and ent.start_char + offset < cut:
+            continue
         item: dict[str, Any] = {
             "start": ent.start_char + offset,
             "end": ent.end_char + offset,
@@ -86,18 +100,25 @@ def doc_to_record(doc: Doc, offset: int = 0, sentences: bool = False, tokens_jso
         has_level = Span.has_extension("level")
         has_score = Span.has_extension("score")
         for span in doc.spans["sections"]:
+            start, end = span.start_char + offset, span.end_char + offset
+            continues = False
+            if cut is not None and start < cut:
+                if end <= cut:
+                    continue
+                start, continues = cut, True
             score = getattr(span._, "score", None) if has_score else None
             level = getattr(span._, "level", None) if has_level else None
-            sections.append(
-                {
-                    "start": span.start_char + offset,
-                    "end": span.end_char + offset,
-                    "label": span.label_,
-                    "heading": _plain(getattr(span._, "heading", None)) if has_heading else None,
-                    "level": int(level) if level is not None else None,
-                    "score": round(float(score), 4) if score is not None else None,
-                }
-            )
+            section = {
+                "start": start,
+                "end": end,
+                "label": span.label_,
+                "heading": _plain(getattr(span._, "heading", None)) if has_heading else None,
+                "level": int(level) if level is not None else None,
+                "score": round(float(score), 4) if score is not None else None,
+            }
+            if continues:
+                section[CONTINUES] = True
+            sections.append(section)
         sections.sort(key=lambda s: (s["start"], -s["end"]))
     record: dict[str, Any] = {"tokens": tokens, "entities": entities, "sections": sections}
     if has_sents:
@@ -151,34 +172,38 @@ class Chunk:
 def merge_chunks(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
     """Re-join sections across chunk boundaries, yielding each chunk once its sections are final.
 
-    A chunk whose first section starts at the chunk boundary without a heading is the
-    continuation of the section(s) that ran up to the boundary in the previous chunk:
-    that section is dropped and the earlier ones are extended over it. One chunk is
-    held back, so memory stays bounded by two chunks' records.
+    A chunk's first section continues the section(s) that ran up to the boundary in the
+    previous chunk when it was opened by the context above the chunk (marked by
+    :func:`doc_to_record`) or starts at the boundary without a heading: it is dropped and
+    the earlier ones are extended over it. Text before a chunk's first section, or a
+    chunk without sections, also extends them. One chunk is held back, so memory stays
+    bounded by two chunks' records.
     """
     prev: Chunk | None = None
-    open_sections: list[dict[str, Any]] = []  # sections of earlier chunks ending at the boundary
+    open_sections: list[dict[str, Any]] = []  # sections of earlier chunks reaching the boundary
     for chunk in chunks:
         sections = chunk.record.get("sections") or []
-        if prev is not None and sections and open_sections:
-            first = sections[0]
-            if first["start"] <= chunk.start and not first.get("heading"):
-                for sec in open_sections:
-                    sec["end"] = max(sec["end"], first["end"])
-                sections.pop(0)
+        continuation = [
+            s for s in sections if s.pop(CONTINUES, False) or (s["start"] <= chunk.start and not s.get("heading"))
+        ]
+        if prev is not None and open_sections:
+            if continuation:
+                reach = max(s["end"] for s in continuation)
+                sections[:] = [s for s in sections if not any(s is c for c in continuation)]
                 chunk.continues_section = True
-                # nested continuations (a child also starting at the boundary, headless) merge too
-                while sections and sections[0]["start"] <= chunk.start and not sections[0].get("heading"):
-                    sections.pop(0)
-        elif prev is not None and open_sections and sections and sections[0]["start"] > chunk.start:
-            # text before the chunk's first section belongs to the open section
+            elif sections and sections[0]["start"] > chunk.start:
+                reach = sections[0]["start"]
+                chunk.continues_section = True
+            elif not sections:
+                reach = chunk.end
+                chunk.continues_section = True
+            else:
+                reach = chunk.start
             for sec in open_sections:
-                sec["end"] = max(sec["end"], sections[0]["start"])
-            chunk.continues_section = True
-        elif prev is not None and open_sections and not sections:
-            for sec in open_sections:
-                sec["end"] = max(sec["end"], chunk.end)
-            chunk.continues_section = True
+                sec["end"] = max(sec["end"], reach)
+        elif continuation:  # nothing to continue (first chunk): keep them as sections of their own
+            for s in continuation:
+                s.pop(CONTINUES, None)
         if prev is not None:
             yield prev
         still_open = [s for s in open_sections if s["end"] >= chunk.end]
@@ -312,7 +337,7 @@ div.tcbio-section{border-left:3px solid #eee;padding-left:.8em;margin:.6em 0}
 div.tcbio-section > .tcbio-section-head{font-size:.75em;color:#888}
 details.tcbio-entities table{border-collapse:collapse;font-size:.9em}
 details.tcbio-entities td,details.tcbio-entities th{border:1px solid #ddd;padding:.2em .5em;text-align:left}
-.entities{line-height:2.2!important}
+.entities{line-height:1.9!important}
 """
 
 
@@ -392,7 +417,9 @@ class HtmlFormatter(Formatter):
                     )
             out = self.out
             out.write(f'<section class="tcbio-doc" id="d{d}">\n<h2>{html.escape(doc.id)}</h2>\n')
-            meta = f"{len(text):,} characters · {n_ents} entities · {len(sections)} sections"
+            meta = " · ".join(
+                (_count(len(text), "character"), _count(n_ents, "entity", "entities"), _count(len(sections), "section"))
+            )
             if doc.encoding:
                 meta += f" · {doc.encoding}"
             out.write(f'<div class="tcbio-meta">{html.escape(meta)}</div>\n')
@@ -489,7 +516,14 @@ class TableFormatter(Formatter):
         if rows or not n_ents:
             con.print(self._entity_table(rows, n_ents - len(rows)))
         con.print(self._section_table(sections))
-        meta = f"{len(text):,} characters · {n_tokens:,} tokens · {n_ents:,} entities · {len(sections)} sections"
+        meta = " · ".join(
+            (
+                _count(len(text), "character"),
+                _count(n_tokens, "token"),
+                _count(n_ents, "entity", "entities"),
+                _count(len(sections), "section"),
+            )
+        )
         if doc.encoding:
             meta += f" · {doc.encoding}"
         con.print(f"[dim]{_markup_escape(meta)}[/]\n")
@@ -543,6 +577,10 @@ class TableFormatter(Formatter):
         if not sections:
             table.add_row(Text("(no sections)", style="dim"), "", "", "", "")
         return table
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
 def _norm_summary(norm: Any) -> str:

@@ -17,10 +17,14 @@ Features (all weights and sizes come from the config, see ``training/configs/sec
 - dense shape features: digit, money, percent, date and year density, first-person markers,
   list items, table rows, URLs, length, relative position, level, number of children.
 
-A multinomial logistic regression (scikit-learn, ``class_weight`` configurable) is trained on
-each section twice — with and without its own heading — so the model learns to work both
-ways. At prediction time probabilities are smoothed down the tree: a subsection's
-distribution is mixed with its parent's (``inherit_weight``).
+Dense features are log-scaled, standardised and clipped. A multinomial logistic regression
+(scikit-learn, ``class_weight`` configurable) is trained on each section twice — with and
+without its own heading — so the model learns to work both ways. At prediction time the
+section tree is used (:meth:`SectionClassifier.predict_proba`): a section with little text of
+its own is judged mostly by its subsections; the typical heading words of the guidelines
+(``section_rules.json: heading_cues``) raise the odds of the types named by the own heading
+or, failing that, by the nearest ancestor heading; and a subsection's distribution is mixed
+with its parent's (``inherit_weight``).
 
 The trained model is plain arrays (vocabularies, idf, coefficients, scaler) serialised with
 msgpack — no pickle — so a saved pipeline loads anywhere the package is installed.
@@ -31,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -52,7 +56,7 @@ _MONEY_RE = re.compile(r"(?:新[臺台]幣|美元|US\$|NT\$|[萬億兆千]?元)"
 _PERCENT_RE = re.compile(r"[%％]|百分之")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d\s*年|\d{2,3}\s*年\s*\d{1,2}\s*月")
 _DATE_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2}")
-_FIRST_PERSON_RE = re.compile(r"我們|我院|本院|職|我(?!國)")
+_FIRST_PERSON_RE = re.compile(r"我們|我院|本院|職(?![務能業稱責位缺場涯員])|我(?!國)")
 _LIST_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:[(（]?[0-9一二三四五六七八九十A-Z]{1,2}[)）、.．])", re.M)
 _URL_RE = re.compile(r"https?://|www\.")
 _NUMBERING_RE = re.compile(
@@ -81,7 +85,9 @@ class SectionInput:
     level: int = 0
     n_children: int = 0
     parent: int | None = None  # index of the parent section in the same document
+    single: bool = False  # the only section of its document
     fixed_label: str | None = None  # set by a heading word with a fixed type (主旨 → summary)
+    context: str = ""  # body of the nearest ancestor with a body (no heading text)
 
 
 @dataclass
@@ -136,9 +142,14 @@ def build_inputs(
         while p is not None and keep_ancestors:
             anc.append(heading_title(spans[p].heading))
             p = spans[p].parent
+        ctx, p = "", s.parent
+        while p is not None and not ctx:
+            ctx = bodies[p].strip()
+            p = spans[p].parent
         inputs.append(
             SectionInput(
                 body=bodies[i][:max_chars],
+                context=ctx[:max_chars],
                 subtree=subtree(i),
                 heading=heading_title(s.heading) if keep_heading else "",
                 ancestors=anc,
@@ -147,6 +158,7 @@ def build_inputs(
                 level=s.level,
                 n_children=len(children[i]),
                 parent=s.parent,
+                single=n == 1,
                 fixed_label=s.fixed_label if keep_heading else None,
             )
         )
@@ -224,34 +236,45 @@ class CharTfidf:
         return v
 
 
+_SHAPE_NAMES = ("digits", "numbers", "money", "percent", "years", "dates", "first_person", "list_items",
+                "table_rows", "urls")
 DENSE_NAMES = (
-    "log_len", "empty", "digits", "numbers", "money", "percent", "years", "dates", "first_person",
-    "list_items", "table_rows", "urls", "position", "index", "level", "n_children", "is_top", "has_heading",
+    "log_len", "empty", *_SHAPE_NAMES, *("sub_" + n for n in _SHAPE_NAMES),
+    "first", "early", "late", "last", "single", "n_children", "is_top", "has_heading",
 )
+
+
+def _shape(text: str) -> list[float]:
+    n = max(len(text), 1)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    nl = max(len(lines), 1)
+    per_k = 1000.0 / n
+    return [
+        len(_DIGIT_RE.findall(text)) / n,
+        len(_NUMBER_RE.findall(text)) * per_k,
+        len(_MONEY_RE.findall(text)) * per_k,
+        len(_PERCENT_RE.findall(text)) * per_k,
+        len(_YEAR_RE.findall(text)) * per_k,
+        len(_DATE_RE.findall(text)) * per_k,
+        len(_FIRST_PERSON_RE.findall(text)) * per_k,
+        len(_LIST_RE.findall(text)) / nl,
+        sum(1 for ln in lines if ln.count("\t") >= 2) / nl,
+        len(_URL_RE.findall(text)) * per_k,
+    ]
 
 
 def dense_features(x: SectionInput) -> list[float]:
     body = x.body
-    n = max(len(body), 1)
-    lines = [ln for ln in body.splitlines() if ln.strip()]
-    nl = max(len(lines), 1)
-    per_k = 1000.0 / n
     return [
         math.log1p(len(body.strip())),
         1.0 if len(body.strip()) < 5 else 0.0,
-        len(_DIGIT_RE.findall(body)) / n,
-        len(_NUMBER_RE.findall(body)) * per_k,
-        len(_MONEY_RE.findall(body)) * per_k,
-        len(_PERCENT_RE.findall(body)) * per_k,
-        len(_YEAR_RE.findall(body)) * per_k,
-        len(_DATE_RE.findall(body)) * per_k,
-        len(_FIRST_PERSON_RE.findall(body)) * per_k,
-        len(_LIST_RE.findall(body)) / nl,
-        sum(1 for ln in lines if ln.count("\t") >= 2) / nl,
-        len(_URL_RE.findall(body)) * per_k,
-        x.position,
-        x.index,
-        float(min(x.level, 6)),
+        *_shape(body),
+        *_shape(x.subtree or body),
+        1.0 if x.index == 0 and not x.single else 0.0,
+        1.0 if x.position < 0.1 and not x.single else 0.0,
+        1.0 if x.position > 0.9 and not x.single else 0.0,
+        1.0 if x.index >= 1.0 and not x.single else 0.0,
+        1.0 if x.single else 0.0,
         math.log1p(x.n_children),
         1.0 if x.parent is None else 0.0,
         1.0 if x.heading else 0.0,
@@ -277,17 +300,35 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "heading": {"weight": 1.0, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
     "ancestors": {"weight": 0.7, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
     "dense_weight": 0.5,
+    "clip": 3.0,
     "cue_weight": 0.5,
     "C": 4.0,
-    "class_weight": "balanced",
+    "class_weight": "sqrt",
+    "doc_balance": False,
     "max_iter": 2000,
     "heading_dropout": True,
+    "ancestor_dropout": False,
+    "ancestor_dropout_weight": 1.0,
+    "heading_cue_weight": 0.0,
+    "ancestor_cue_factor": 1.0,
+    "own_cue_prior": 10.0,
+    "ancestor_cue_prior": 1.0,
     "inherit_weight": 0.3,
+    "own_body_chars": 300,
     "max_chars": 4000,
     "seed": 0,
 }
 
 _BLOCKS = ("body", "subtree", "heading", "ancestors")
+
+
+def _blocks(cfg: dict[str, Any]) -> tuple[str, ...]:
+    """The TF-IDF blocks in use: the four fixed ones, plus the parent-body context when configured."""
+    extra = tuple(b for b in _OPTIONAL_BLOCKS if isinstance(cfg.get(b), dict) and cfg[b].get("weight", 0) > 0)
+    return _BLOCKS + extra
+
+
+_OPTIONAL_BLOCKS = ("context",)
 
 
 def _block_text(x: SectionInput, block: str) -> str:
@@ -309,16 +350,21 @@ def merge_config(base: dict[str, Any], override: dict[str, Any] | None) -> dict[
 class SectionClassifier:
     """Linear section-type classifier over text, cue and shape features."""
 
-    def __init__(self, config: dict[str, Any] | None = None, cues: dict[str, list[str]] | None = None):
+    def __init__(self, config: dict[str, Any] | None = None, cues: dict[str, list[str]] | None = None,
+                 heading_cues: dict[str, list[str]] | None = None):
         self.config = merge_config(DEFAULT_CONFIG, config)
         self.labels: list[str] = list(self.config["labels"])
         self.cues: dict[str, list[str]] = dict(cues or {})
         self._cue_res = compile_cues(self.cues)
+        self.heading_cues: dict[str, list[str]] = {k: list(v) for k, v in (heading_cues or {}).items()}
         self.vectorizers: dict[str, CharTfidf] = {}
         self.mean = np.zeros(0)
         self.scale = np.ones(0)
         self.coef = np.zeros((0, 0))
         self.intercept = np.zeros(0)
+        # optional second model for sections with no heading text at all (own and ancestors removed)
+        self.headless_coef = np.zeros((0, 0))
+        self.headless_intercept = np.zeros(0)
 
     @property
     def is_trained(self) -> bool:
@@ -328,15 +374,53 @@ class SectionClassifier:
     def _dense(self, xs: Sequence[SectionInput]) -> np.ndarray:
         rows = [dense_features(x) + cue_features(x.body, self._cue_res) + cue_features(x.subtree, self._cue_res)
                 for x in xs]
-        return np.asarray(rows, dtype=np.float64).reshape(len(xs), -1)
+        return np.log1p(np.asarray(rows, dtype=np.float64).reshape(len(xs), -1))
 
     def _n_dense(self) -> int:
         return len(DENSE_NAMES)
 
+    def heading_cue_vector(self, x: SectionInput) -> list[float]:
+        """Indicators of the section types whose typical heading words occur in the own heading,
+        else in the nearest ancestor heading that has any (times ``ancestor_cue_factor``)."""
+
+        match = self._match_title
+        if x.heading:
+            own = match(x.heading)
+            if any(own):
+                return own
+        for anc in x.ancestors:
+            m = match(anc)
+            if any(m):
+                f = float(self.config["ancestor_cue_factor"])
+                return [v * f for v in m]
+        return [0.0] * len(self.labels)
+
+    def _cue_prior(self, x: SectionInput) -> list[float]:
+        """Odds multipliers from typical heading words: 1 + own_cue_prior for the types named by the
+        own heading, else 1 + ancestor_cue_prior for those named by the nearest ancestor heading."""
+        v = self.heading_cue_vector(x)
+        if not any(v):
+            return [1.0] * len(self.labels)
+        own_match = bool(x.heading) and any(self._match_title(x.heading))
+        beta = float(self.config["own_cue_prior"] if own_match else self.config["ancestor_cue_prior"])
+        return [1.0 + beta * (1.0 if f > 0 else 0.0) for f in v]
+
+    def _match_title(self, title: str) -> list[float]:
+        t = title.lower()
+        return [1.0 if any(w.lower() in t for w in self.heading_cues.get(lab, ())) else 0.0 for lab in self.labels]
+
     def _matrix(self, xs: Sequence[SectionInput]) -> sparse.csr_matrix:
         cfg = self.config
-        blocks = [self.vectorizers[b].transform([_block_text(x, b) for x in xs]) * cfg[b]["weight"] for b in _BLOCKS]
-        dense = (self._dense(xs) - self.mean) / self.scale
+        blocks = [self.vectorizers[b].transform([_block_text(x, b) for x in xs]) * cfg[b]["weight"]
+                  for b in _blocks(cfg)]
+        if self.heading_cues and cfg["heading_cue_weight"] > 0:
+            hc = np.asarray([self.heading_cue_vector(x) for x in xs], dtype=np.float64).reshape(len(xs), -1)
+            blocks.append(sparse.csr_matrix(hc * cfg["heading_cue_weight"]))
+        if cfg.get("level_weight", 0) > 0:  # heading level (structure, not heading words), one-hot 0..6
+            lv = np.zeros((len(xs), 7))
+            lv[np.arange(len(xs)), [min(max(int(x.level), 0), 6) for x in xs]] = 1.0
+            blocks.append(sparse.csr_matrix(lv * cfg["level_weight"]))
+        dense = np.clip((self._dense(xs) - self.mean) / self.scale, -self.config["clip"], self.config["clip"])
         nd = self._n_dense()
         dense[:, :nd] *= cfg["dense_weight"]
         dense[:, nd:] *= cfg["cue_weight"]
@@ -345,21 +429,28 @@ class SectionClassifier:
 
     # -- training ----------------------------------------------------------------------------
     def fit(self, docs: Sequence[Sequence[SectionInput]], labels: Sequence[Sequence[str]]) -> SectionClassifier:
-        from sklearn.linear_model import LogisticRegression
-
         cfg = self.config
         xs: list[SectionInput] = []
         ys: list[str] = []
+        ws: list[float] = []
         for doc, labs in zip(docs, labels, strict=True):
+            doc_w = (1.0 / math.sqrt(max(len(doc), 1))) if cfg["doc_balance"] else 1.0
             for x, y in zip(doc, labs, strict=True):
                 if y not in self.labels:
                     raise ValueError(f"unknown section label {y!r}")
                 xs.append(x)
                 ys.append(y)
+                ws.append(doc_w)
                 if cfg["heading_dropout"] and x.heading:
                     xs.append(SectionInput(**{**x.__dict__, "heading": ""}))
                     ys.append(y)
-        for b in _BLOCKS:
+                    ws.append(doc_w)
+                if cfg.get("ancestor_dropout") and (x.heading or x.ancestors):
+                    # also without any heading (own and ancestors): bodies and structure only
+                    xs.append(SectionInput(**{**x.__dict__, "heading": "", "ancestors": [], "fixed_label": None}))
+                    ys.append(y)
+                    ws.append(doc_w * float(cfg.get("ancestor_dropout_weight", 1.0)))
+        for b in _blocks(cfg):
             bc = cfg[b]
             self.vectorizers[b] = CharTfidf(bc["ngram_min"], bc["ngram_max"], bc["min_df"], bc["max_features"]).fit(
                 [_block_text(x, b) for x in xs]
@@ -369,11 +460,33 @@ class SectionClassifier:
         self.scale = dense.std(axis=0)
         self.scale[self.scale < 1e-9] = 1.0
         X = self._matrix(xs)
+        self.coef, self.intercept = self._fit_lr(X, ys, ws)
+        if cfg.get("headless_model"):
+            hx, hy, hw = [], [], []
+            for doc, labs in zip(docs, labels, strict=True):
+                doc_w = (1.0 / math.sqrt(max(len(doc), 1))) if cfg["doc_balance"] else 1.0
+                for x, y in zip(doc, labs, strict=True):
+                    hx.append(SectionInput(**{**x.__dict__, "heading": "", "ancestors": [], "fixed_label": None}))
+                    hy.append(y)
+                    hw.append(doc_w)
+            self.headless_coef, self.headless_intercept = self._fit_lr(self._matrix(hx), hy, hw)
+        return self
+
+    def _fit_lr(self, X: sparse.csr_matrix, ys: Sequence[str], ws: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn.linear_model import LogisticRegression
+
+        cfg = self.config
         y = np.array([self.labels.index(v) for v in ys])
         present = sorted(set(y.tolist()))
-        cw = cfg["class_weight"] if cfg["class_weight"] in ("balanced", None) else None
-        model = LogisticRegression(C=cfg["C"], class_weight=cw, max_iter=cfg["max_iter"], random_state=cfg["seed"])
-        model.fit(X, y)
+        w = np.asarray(ws)
+        counts = np.bincount(y, minlength=len(self.labels)).astype(float)
+        if cfg["class_weight"] == "balanced":
+            w = w * (len(y) / (len(present) * counts[y]))
+        elif cfg["class_weight"] == "sqrt":
+            w = w * np.sqrt(len(y) / (len(present) * counts[y]))
+        w = w * (len(w) / w.sum())
+        model = LogisticRegression(C=cfg["C"], max_iter=cfg["max_iter"], random_state=cfg["seed"])
+        model.fit(X, y, sample_weight=w)
         coef = np.zeros((len(self.labels), X.shape[1]))
         intercept = np.full(len(self.labels), -1e4)  # labels never seen in training are never predicted
         if len(present) == 2:  # sklearn's binary case: one row of coefficients
@@ -385,8 +498,7 @@ class SectionClassifier:
             for row, cls in enumerate(model.classes_):
                 coef[cls] = model.coef_[row]
                 intercept[cls] = model.intercept_[row]
-        self.coef, self.intercept = coef, intercept
-        return self
+        return coef, intercept
 
     # -- prediction ----------------------------------------------------------------------------
     def raw_proba(self, xs: Sequence[SectionInput]) -> np.ndarray:
@@ -396,19 +508,50 @@ class SectionClassifier:
                              "and initialize the component with model_dir=…")
         if not xs:
             return np.zeros((0, len(self.labels)))
-        scores = self._matrix(xs) @ self.coef.T + self.intercept
+        X = self._matrix(xs)
+        scores = X @ self.coef.T + self.intercept
+        if self.headless_coef.size:
+            rows = [i for i, x in enumerate(xs) if not x.heading and not x.ancestors]
+            if rows:
+                scores[rows] = X[rows] @ self.headless_coef.T + self.headless_intercept
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         return p / p.sum(axis=1, keepdims=True)
 
     def predict_proba(self, xs: Sequence[SectionInput]) -> np.ndarray:
-        """Probabilities for the sections of ONE document, smoothed from parent to child; fixed labels win."""
+        """Probabilities for the sections of ONE document, smoothed over the section tree.
+
+        Bottom-up, a section whose own body is short is judged mostly by its subsections
+        (weight of its own prediction: body length / ``own_body_chars``, at most 1); then the odds
+        of the types named by typical heading words are raised (``own_cue_prior`` for the own
+        heading, ``ancestor_cue_prior`` for the nearest ancestor heading naming one); top-down,
+        a subsection's distribution is mixed with its parent's (``inherit_weight``). Sections
+        with a fixed label (heading words such as 主旨) get it with probability 1.
+        """
         own = self.raw_proba(xs)
-        out = own.copy()
-        w = float(self.config["inherit_weight"])
-        for i, x in enumerate(xs):  # parents precede children in document order
+        n = len(xs)
+        children: list[list[int]] = [[] for _ in range(n)]
+        for i, x in enumerate(xs):
+            if x.parent is not None and 0 <= x.parent < i:
+                children[x.parent].append(i)
+        agg = own.copy()
+        full = float(self.config["own_body_chars"])
+        for i in range(n - 1, -1, -1):  # children come after their parent
+            if children[i] and full > 0:
+                lam = min(1.0, len(xs[i].body.strip()) / full)
+                agg[i] = lam * own[i] + (1 - lam) * agg[children[i]].mean(axis=0)
+        if self.heading_cues and (self.config["own_cue_prior"] > 0 or self.config["ancestor_cue_prior"] > 0):
+            agg = agg * np.asarray([self._cue_prior(x) for x in xs]).reshape(agg.shape)
+            agg /= agg.sum(axis=1, keepdims=True)
+        out = agg.copy()
+        w_anc = float(self.config["inherit_weight"])
+        # a subsection with no heading text above it (all headings removed) leans more on its
+        # parent's predicted type: the parent's distribution stands in for the missing parent heading
+        w_bare = float(self.config.get("headless_inherit_weight", w_anc))
+        for i, x in enumerate(xs):
+            w = w_anc if (x.heading or x.ancestors) else w_bare
             if x.parent is not None and 0 <= x.parent < i and w > 0:
-                out[i] = (1 - w) * own[i] + w * out[x.parent]
+                out[i] = (1 - w) * agg[i] + w * out[x.parent]
             if x.fixed_label in self.labels:
                 out[i] = 0.0
                 out[i, self.labels.index(x.fixed_label)] = 1.0
@@ -425,18 +568,22 @@ class SectionClassifier:
             "config": self.config,
             "labels": self.labels,
             "cues": self.cues,
+            "heading_cues": self.heading_cues,
             "vectorizers": {b: v.to_dict() for b, v in self.vectorizers.items()},
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
             "coef": {"shape": list(self.coef.shape), "data": self.coef.astype("<f8").tobytes()},
             "intercept": self.intercept.tolist(),
+            "headless_coef": {"shape": list(self.headless_coef.shape),
+                              "data": self.headless_coef.astype("<f8").tobytes()},
+            "headless_intercept": self.headless_intercept.tolist(),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SectionClassifier:
         if d.get("format") != "tcbio.SectionClassifier.v1":
             raise ValueError(f"not a tcbio section classifier: {d.get('format')!r}")
-        clf = cls(d["config"], d["cues"])
+        clf = cls(d["config"], d["cues"], d.get("heading_cues"))
         clf.labels = list(d["labels"])
         clf.vectorizers = {b: CharTfidf.from_dict(v) for b, v in d["vectorizers"].items()}
         clf.mean = np.asarray(d["mean"], dtype=np.float64)
@@ -444,6 +591,10 @@ class SectionClassifier:
         shape = tuple(d["coef"]["shape"])
         clf.coef = np.frombuffer(d["coef"]["data"], dtype="<f8").reshape(shape).copy()
         clf.intercept = np.asarray(d["intercept"], dtype=np.float64)
+        if "headless_coef" in d:
+            hshape = tuple(d["headless_coef"]["shape"])
+            clf.headless_coef = np.frombuffer(d["headless_coef"]["data"], dtype="<f8").reshape(hshape).copy()
+            clf.headless_intercept = np.asarray(d["headless_intercept"], dtype=np.float64)
         return clf
 
     def to_bytes(self) -> bytes:
@@ -452,7 +603,3 @@ class SectionClassifier:
     @classmethod
     def from_bytes(cls, data: bytes) -> SectionClassifier:
         return cls.from_dict(srsly.msgpack_loads(data))
-
-
-def flatten(items: Iterable[Sequence[Any]]) -> list[Any]:
-    return [x for seq in items for x in seq]

@@ -127,6 +127,8 @@ class HeadingRules:
     description: str = ""
     cues: dict[str, list[str]] = field(default_factory=dict)  # classifier cue groups, kept with the rules
     cues_description: str = ""
+    heading_cues: dict[str, list[str]] = field(default_factory=dict)  # section type → typical heading words
+    heading_cues_description: str = ""
 
     def __post_init__(self) -> None:
         self._bullet = re.compile(self.list_bullet)
@@ -178,6 +180,8 @@ class HeadingRules:
             "series_list_fraction": self.series_list_fraction,
             "cues_description": self.cues_description,
             "cues": self.cues,
+            "heading_cues_description": self.heading_cues_description,
+            "heading_cues": self.heading_cues,
         }
 
     def word_for(self, text: str) -> HeadingWord | None:
@@ -303,15 +307,15 @@ class HeadingDetector:
                 if wm and not rules._toc.search(ln.clean):
                     hw = rules._words[_SPACE_RE.sub("", wm.group(1)).lower()]
                     inline = bool(wm.group(2))
-                    if not inline and wm.group(0) != compact:
-                        inline = False
                     headings[i] = Heading(
-                        start=ln.start, end=ln.end, text=wm.group(1) if inline else compact, title=hw.word,
+                        start=ln.start, end=ln.end, text=wm.group(1), title=hw.word,
                         kind="word", style="word", rank=rules.word_rank, standalone=hw.standalone,
                         label=hw.label, inline_body=inline,
                     )
-                    if inline:  # the heading is '關鍵字'; its body starts after the colon
-                        headings[i].end = ln.start + ln.raw.find(wm.group(1)) + len(wm.group(1))
+                    if inline:  # the heading is '關鍵字'; its body starts at the colon
+                        at = ln.raw.find(wm.group(1))
+                        colon = min((k for k in (ln.raw.find("："), ln.raw.find(":")) if k >= 0), default=-1)
+                        headings[i].end = ln.start + (at + len(wm.group(1)) if at >= 0 else max(colon, 0))
                     continue
             num = self._match_numbering(ln.clean)
             if num is not None:

@@ -1,0 +1,250 @@
+"""Section segmentation and section types (tcbio_nlp.sections) on real seed text.
+
+Fast: the classifier used here is a small fit on two seed documents (000 trip report, 003
+policy paper), never the full training run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+
+from tcbio_nlp.sections import LABELS, HeadingDetector, HeadingRules, SectionClassifier, build_inputs
+from tcbio_nlp.sections.corpus import gold_spans, load_gold
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+GOLD = ROOT / "corpora" / "sections" / "seeds.jsonl"
+TRIP_JP = "001_d1f89f626dbbba55"  # trip report with Markdown headings
+TRIP_LT = "000_a17c987d03060c3c"  # trip report, table of contents with page numbers
+POLICY = "003_9500d0868600de7e"
+WHITE_PAPER = "004_3317a80c5cf8af67"
+NEWS = "002_bef9bb52f9ad8b72"
+
+OFFICIAL_LETTER = (
+    "衛生福利部食品藥物管理署 函\n\n"
+    "主旨：檢送「藥品嚴重不良反應通報辦法」修正條文一份，請查照。\n\n"
+    "說明：\n\n"
+    "一、依據藥事法第四十五條之一規定辦理。\n\n"
+    "二、請轉知所屬會員配合辦理。\n\n"
+    "公告事項：\n\n"
+    "一、自中華民國一百十四年一月一日生效。\n"
+)
+JUDGMENT = "主文\n\n原告之訴駁回。\n\n事實及理由\n\n一、原告主張其藥品許可證遭廢止違法。\n"
+
+
+def seed(name: str) -> str:
+    return (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+@pytest.fixture(scope="module")
+def detector() -> HeadingDetector:
+    return HeadingDetector(HeadingRules.default())
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return {d.id: d for d in load_gold(GOLD, SEEDS)}
+
+
+@pytest.fixture(scope="module")
+def small_classifier(gold) -> SectionClassifier:
+    """A small fit on two documents — enough to exercise the component, not the shipped model."""
+    rules = HeadingRules.default()
+    docs = [gold[TRIP_LT], gold[POLICY]]
+    clf = SectionClassifier(
+        {"body": {"weight": 0.3}, "subtree": {"weight": 0.3}, "ancestors": {"weight": 3.0},
+         "dense_weight": 1.0, "cue_weight": 1.0},
+        rules.cues, rules.heading_cues,
+    )
+    return clf.fit([build_inputs(d.text, gold_spans(d, rules)) for d in docs], [d.labels for d in docs])
+
+
+@pytest.fixture(scope="module")
+def sections_nlp(small_classifier):
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("tcbio_sections").initialize(classifier=small_classifier)
+    return nlp
+
+
+def section_rows(doc):
+    return [(s.start_char, s.end_char, s.label_, s._.heading, s._.level, s._.score, s._.section_parent)
+            for s in doc.spans["sections"]]
+
+
+# -- headings ------------------------------------------------------------------------------------
+
+def test_trip_report_headings_and_levels(detector) -> None:
+    text = seed(TRIP_LT)
+    found = [(line_of(text, h.start), h.text, h.level) for h in detector.detect(text)]
+    assert found[:6] == [
+        (18, "摘要", 1), (22, "關鍵字", 1), (24, "目次", 1),
+        (32, "一、 目的", 1), (38, "二、 過程", 1), (40, "(一)、 臺立生醫科技雙邊研討會 I", 2),
+    ]
+    assert (68, "三、心得", 1) in found
+    assert (98, "(五)、 專業與個人反思", 2) in found
+    assert found[-2:] == [(106, "四、 建議事項", 1), (116, "五、 附錄", 1)]
+
+
+def test_table_of_contents_lines_are_not_headings(detector) -> None:
+    for name, first_real in ((TRIP_LT, 32), (TRIP_JP, 40)):
+        text = seed(name)
+        lines = [line_of(text, h.start) for h in detector.detect(text)]
+        numbered = [ln for ln in lines if text.split("\n")[ln - 1].lstrip("# ").startswith("一、")]
+        assert numbered == [first_real], name  # '一、 目的\t1' and '一、 目的 .....\t1' are contents lines
+    text = seed(TRIP_JP)
+    toc_item = text.index("(一) 建立研究區域「研究與學術活動看板」制度，促進跨領域交流\t")
+    assert toc_item not in {h.start for h in detector.detect(text)}
+
+
+def test_list_items_and_page_breaks_do_not_open_sections(detector) -> None:
+    text = seed(TRIP_LT)
+    starts = {h.start for h in detector.detect(text)}
+    # the four numbered recommendations are long prose items of 四、建議事項, not sub-headings
+    assert text.index("(一) 隨著醫療影像") not in starts
+    assert text.index("- (二) AI 不僅能") not in starts
+    # a page break inside (一)'s last paragraph ('…對本院而言尤\n\n具參考價值。') continues the section
+    assert text.index("具參考價值。") not in starts
+    wp = seed(WHITE_PAPER)
+    wp_starts = {h.start for h in detector.detect(wp)}
+    assert wp.index("- (1) 臺灣人體生物資料庫積極配合") not in wp_starts
+    assert wp.index("(3) 2024年度重要成果說明如下：") not in wp_starts
+    assert wp.index("B、鼓勵使用學名藥及生物相似性藥品") not in wp_starts  # one-line list entries
+    assert wp.index("- 一、生技研發與輔導") not in wp_starts  # chapter contents
+
+
+def test_levels_follow_the_numbering_not_the_markdown(detector) -> None:
+    text = seed(TRIP_JP)
+    by_text = {h.text: h.level for h in detector.detect(text)}
+    assert by_text["三、心得"] == 1  # written '### 三、心得'
+    assert by_text["四、建議事項"] == 1  # written '#### 四、建議事項'
+    assert by_text["(一) 建立研究區域「研究與學術活動看板」制度，促進跨領域交流"] == 2  # '##### (一) …'
+    wp = seed(WHITE_PAPER)
+    levels = {h.style: h.level for h in detector.detect(wp)}
+    assert levels == {"upper_zh": 1, "zh": 2, "paren_zh": 3, "arabic": 4, "paren_arabic": 5, "latin": 6}
+
+
+def test_detection_matches_the_gold_headings(detector, gold) -> None:
+    for doc in gold.values():
+        want = [(s["heading_start"], s["level"]) for s in doc.sections if s["heading_start"] is not None]
+        assert [(h.start, h.level) for h in detector.detect(doc.text)] == want, doc.id
+
+
+def test_rules_are_data(small_classifier) -> None:
+    data = HeadingRules.default().to_dict()
+    data["heading_words"] = [w for w in data["heading_words"] if w["word"] != "摘要"]
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("tcbio_sections").initialize(rules=data, classifier=small_classifier)
+    doc = nlp(seed(TRIP_LT))
+    headings = [s._.heading for s in doc.spans["sections"]]
+    assert "摘要" not in headings and "關鍵字" in headings
+
+
+# -- the component -------------------------------------------------------------------------------
+
+def test_spans_cover_the_document_in_order(sections_nlp) -> None:
+    for name in (TRIP_LT, TRIP_JP, POLICY):
+        doc = sections_nlp(seed(name))
+        spans = list(doc.spans["sections"])
+        assert spans[0].start == 0 and spans[-1].end == len(doc)
+        assert all(a.end == b.start for a, b in zip(spans, spans[1:], strict=False))
+        assert all(s.label_ in LABELS and 0.0 <= s._.score <= 1.0 for s in spans)
+        for i, s in enumerate(spans):
+            parent = s._.section_parent
+            assert parent is None or (parent < i and spans[parent]._.level < s._.level)
+
+
+def test_sections_of_the_policy_paper(sections_nlp) -> None:
+    doc = sections_nlp(seed(POLICY))
+    rows = [(s._.heading, s._.level) for s in doc.spans["sections"]]
+    assert rows[0] == (None, 0)  # the title block before 壹、前言
+    assert rows[1] == ("壹、前言", 1)
+    assert ("一、建構基因及健保巨量資料庫", 2) in rows
+    assert rows[-1] == ("肆、結語", 1)
+    child = next(s for s in doc.spans["sections"] if s._.heading == "(一) 建立精準健康大數據主題式資料庫及整合分析")
+    assert doc.spans["sections"][child._.section_parent]._.heading == "一、建構基因及健保巨量資料庫"
+    assert child._.section_body.strip().startswith("收集重要疾病")
+
+
+def test_official_letter_and_judgment_parts(sections_nlp) -> None:
+    doc = sections_nlp(OFFICIAL_LETTER)
+    parts = {s._.heading: (s.label_, s._.score) for s in doc.spans["sections"]}
+    assert parts["主旨"] == ("summary", 1.0)
+    assert parts["說明"] == ("purpose", 1.0)
+    assert parts["公告事項"] == ("recommendation", 1.0)
+    # the numbered sentences inside 說明 are list items, not sections
+    assert set(parts) == {None, "主旨", "說明", "公告事項"}
+    first = doc.spans["sections"][1]
+    assert first._.heading == "主旨" and first._.section_body.startswith("：檢送")
+    doc = sections_nlp(JUDGMENT)
+    assert [(s._.heading, s.label_) for s in doc.spans["sections"]] == [
+        ("主文", "recommendation"), ("事實及理由", "purpose")]
+
+
+def test_text_without_headings_is_one_section(sections_nlp) -> None:
+    text = seed(NEWS)
+    doc = sections_nlp(text)
+    assert [(s.start_char, s.end_char, s._.heading, s._.level) for s in doc.spans["sections"]] == [
+        (0, len(text), None, 0)]
+    assert doc.spans["sections"][0].label_ in LABELS
+
+
+def test_classifier_judges_the_body_without_heading(small_classifier, gold) -> None:
+    """Trained on 000 and 003 only; judges 001's bodies with every heading removed."""
+    doc = gold[TRIP_JP]
+    xs = build_inputs(doc.text, gold_spans(doc), keep_heading=False, keep_ancestors=False)
+    predicted = [label for label, _ in small_classifier.predict(xs)]
+    by_heading = {s["heading"]: (p, s["label"]) for s, p in zip(doc.sections, predicted, strict=True)}
+    for heading in ("一、目的", "(五)、千葉大學醫學部附屬醫院", "(三)、慶應義塾大學醫院的 AI 治理與標準化流程", "目次"):
+        got, want = by_heading[heading]
+        assert got == want, (heading, got, want)
+    assert all(x.heading == "" and x.ancestors == [] for x in xs)
+
+
+def test_uninitialized_component_says_what_to_do() -> None:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("tcbio_sections")
+    with pytest.raises(ValueError, match="model_dir"):
+        nlp("一、目的\n\n本次出國之目的。")
+
+
+def test_to_disk_and_spacy_load_round_trip(sections_nlp, tmp_path) -> None:
+    texts = [seed(TRIP_LT), OFFICIAL_LETTER, seed(NEWS)]
+    before = [section_rows(d) for d in sections_nlp.pipe(texts)]
+    sections_nlp.to_disk(tmp_path / "pipeline")
+    saved = {p.name for p in (tmp_path / "pipeline" / "tcbio_sections").iterdir()}
+    assert saved >= {"rules.json", "classifier.msgpack"}
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert [section_rows(d) for d in loaded.pipe(texts)] == before
+    again = spacy.blank("zh")
+    again.add_pipe("tcbio_sections").from_bytes(sections_nlp.get_pipe("tcbio_sections").to_bytes())
+    assert section_rows(again(texts[0])) == before[0]
+
+
+def test_pipe_with_two_processes(sections_nlp) -> None:
+    texts = [seed(TRIP_LT), OFFICIAL_LETTER, seed(NEWS), seed(POLICY)]
+    single = [section_rows(d) for d in sections_nlp.pipe(texts)]
+    assert [section_rows(d) for d in sections_nlp.pipe(texts, n_process=2, batch_size=1)] == single
+
+
+def test_gold_corpus_is_built_from_the_review_sheets(gold) -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "corpora/sections/build_jsonl.py"), "--check"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    for doc in gold.values():
+        secs = doc.sections
+        assert secs[0]["start"] == 0 and secs[-1]["end"] == len(doc.text)
+        assert all(a["end"] == b["start"] for a, b in zip(secs, secs[1:], strict=False))
+        assert all(s["label"] in LABELS for s in secs)
+    record = json.loads(GOLD.read_text(encoding="utf-8").splitlines()[0])
+    assert set(record) >= {"id", "source", "sections"}
+    assert set(record["sections"][0]) >= {"start", "end", "heading", "level", "label"}
