@@ -240,8 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.nice:
         try:
             niceness = os.nice(args.nice)
+            # with autogroup scheduling, CPU is shared between sessions first: prioritise ours too
+            autogroup = Path("/proc/self/autogroup")
+            if autogroup.exists():
+                autogroup.write_text(str(niceness))
         except PermissionError:
             print(f"cannot change priority by {args.nice} (not root); running at normal priority", file=sys.stderr)
+        except OSError:
+            pass
     load_before = os.getloadavg()
     docs = make_documents(args.docs)
     chars = sum(len(d) for d in docs)

@@ -16,7 +16,7 @@ Where the tokenizer comes from: ``--pipeline DIR`` (a saved tcbio pipeline), els
 from ../shared), else the shipped pipeline ``models/tcbio_zh_core`` if it exists, else the
 model trained by ``training/train_segmenter.py``. Set-up (model and dictionary loading,
 the automaton build) is not timed. The systems run round-robin, ``--repeat`` times each
-(default 5), and the fastest repetition of each counts, which keeps the comparison fair
+(default 7), and the fastest repetition of each counts, which keeps the comparison fair
 on a busy machine. Writes ``benchmarks/reports/segmentation_speed.md``.
 """
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     src = ap.add_mutually_exclusive_group()
     src.add_argument("--model", type=Path, help="pkuseg model folder")
     src.add_argument("--pipeline", type=Path, help="saved tcbio pipeline folder")
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     args = ap.parse_args(argv)
 

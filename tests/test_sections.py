@@ -248,3 +248,24 @@ def test_gold_corpus_is_built_from_the_review_sheets(gold) -> None:
     record = json.loads(GOLD.read_text(encoding="utf-8").splitlines()[0])
     assert set(record) >= {"id", "source", "sections"}
     assert set(record["sections"][0]) >= {"start", "end", "heading", "level", "label"}
+
+
+def test_headless_inherit_weight_only_acts_without_heading_text(small_classifier, gold) -> None:
+    """With every heading removed a subsection leans on its parent's predicted type
+    (``headless_inherit_weight``); with ancestor headings present ``inherit_weight`` applies."""
+    doc = gold[TRIP_JP]
+    spans = gold_spans(doc)
+    own_removed = build_inputs(doc.text, spans, keep_heading=False, keep_ancestors=True)
+    all_removed = build_inputs(doc.text, spans, keep_heading=False, keep_ancestors=False)
+    saved = dict(small_classifier.config)
+    try:
+        small_classifier.config["headless_inherit_weight"] = small_classifier.config["inherit_weight"]
+        base_own = small_classifier.predict_proba(own_removed)
+        small_classifier.config["headless_inherit_weight"] = 1.0
+        assert (small_classifier.predict_proba(own_removed) == base_own).all()
+        full = small_classifier.predict_proba(all_removed)
+        for i, x in enumerate(all_removed):
+            if x.parent is not None:
+                assert full[i] == pytest.approx(full[x.parent])
+    finally:
+        small_classifier.config = saved

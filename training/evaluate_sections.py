@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|",
         f"| heading detection F1 (P {hp:.3f}, R {hr:.3f}) | **{hf:.3f}** | ≥ 0.95 |",
         f"| section-type accuracy, LODO, own heading removed | **{acc['own_removed']:.3f}** | ≥ 0.85 |",
-        f"| section-type accuracy, LODO, all headings removed | {acc['all_removed']:.3f} | — |",
+        f"| section-type accuracy, LODO, all headings removed (strict reading) | **{acc['all_removed']:.3f}** "
+        "| ≥ 0.85 |",
         f"| section-type accuracy, LODO, headings kept | {acc['kept']:.3f} | — |",
         f"| majority-class baseline (LODO) | {acc['baseline']:.3f} | — |",
         "",
@@ -240,7 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         "(the annotation guidelines: a subsection inherits its parent's type unless its body clearly does "
         "something else); they enter as character n-grams and as the typical-heading-word prior "
         "(`ancestor_cue_prior`). With every heading removed — bodies and document structure only — the "
-        f"accuracy is {acc['all_removed']:.3f}, below the 0.85 of the target.",
+        f"accuracy is {acc['all_removed']:.3f}, {'at or above' if acc['all_removed'] >= 0.85 else 'below'} "
+        "the 0.85 of the target; there a subsection leans on its parent's *predicted* type "
+        "(`headless_inherit_weight`), which uses neither gold labels nor heading words.",
         "- Heading detection is measured on the documents the rules were written against (in-sample).",
         "- Classifier configuration used:",
         "",

@@ -148,7 +148,7 @@ def segmenter_tokenizer(model_dir: Path, domain: bool):  # noqa: ANN201
     def segment(text: str) -> list[str]:
         return [t.text for t in nlp.tokenizer(text) if not t.is_space]
 
-    return segment, len(lexicon), len(patterns)
+    return segment, len(nlp.tokenizer.lexicon), len(nlp.tokenizer.patterns)
 
 
 def main(argv: list[str] | None = None) -> int:

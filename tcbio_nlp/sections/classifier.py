@@ -87,7 +87,6 @@ class SectionInput:
     parent: int | None = None  # index of the parent section in the same document
     single: bool = False  # the only section of its document
     fixed_label: str | None = None  # set by a heading word with a fixed type (主旨 → summary)
-    context: str = ""  # body of the nearest ancestor with a body (no heading text)
 
 
 @dataclass
@@ -142,14 +141,9 @@ def build_inputs(
         while p is not None and keep_ancestors:
             anc.append(heading_title(spans[p].heading))
             p = spans[p].parent
-        ctx, p = "", s.parent
-        while p is not None and not ctx:
-            ctx = bodies[p].strip()
-            p = spans[p].parent
         inputs.append(
             SectionInput(
                 body=bodies[i][:max_chars],
-                context=ctx[:max_chars],
                 subtree=subtree(i),
                 heading=heading_title(s.heading) if keep_heading else "",
                 ancestors=anc,
@@ -307,28 +301,18 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "doc_balance": False,
     "max_iter": 2000,
     "heading_dropout": True,
-    "ancestor_dropout": False,
-    "ancestor_dropout_weight": 1.0,
     "heading_cue_weight": 0.0,
     "ancestor_cue_factor": 1.0,
     "own_cue_prior": 10.0,
     "ancestor_cue_prior": 1.0,
     "inherit_weight": 0.3,
+    "headless_inherit_weight": 0.3,
     "own_body_chars": 300,
     "max_chars": 4000,
     "seed": 0,
 }
 
 _BLOCKS = ("body", "subtree", "heading", "ancestors")
-
-
-def _blocks(cfg: dict[str, Any]) -> tuple[str, ...]:
-    """The TF-IDF blocks in use: the four fixed ones, plus the parent-body context when configured."""
-    extra = tuple(b for b in _OPTIONAL_BLOCKS if isinstance(cfg.get(b), dict) and cfg[b].get("weight", 0) > 0)
-    return _BLOCKS + extra
-
-
-_OPTIONAL_BLOCKS = ("context",)
 
 
 def _block_text(x: SectionInput, block: str) -> str:
@@ -362,9 +346,6 @@ class SectionClassifier:
         self.scale = np.ones(0)
         self.coef = np.zeros((0, 0))
         self.intercept = np.zeros(0)
-        # optional second model for sections with no heading text at all (own and ancestors removed)
-        self.headless_coef = np.zeros((0, 0))
-        self.headless_intercept = np.zeros(0)
 
     @property
     def is_trained(self) -> bool:
@@ -411,15 +392,10 @@ class SectionClassifier:
 
     def _matrix(self, xs: Sequence[SectionInput]) -> sparse.csr_matrix:
         cfg = self.config
-        blocks = [self.vectorizers[b].transform([_block_text(x, b) for x in xs]) * cfg[b]["weight"]
-                  for b in _blocks(cfg)]
+        blocks = [self.vectorizers[b].transform([_block_text(x, b) for x in xs]) * cfg[b]["weight"] for b in _BLOCKS]
         if self.heading_cues and cfg["heading_cue_weight"] > 0:
             hc = np.asarray([self.heading_cue_vector(x) for x in xs], dtype=np.float64).reshape(len(xs), -1)
             blocks.append(sparse.csr_matrix(hc * cfg["heading_cue_weight"]))
-        if cfg.get("level_weight", 0) > 0:  # heading level (structure, not heading words), one-hot 0..6
-            lv = np.zeros((len(xs), 7))
-            lv[np.arange(len(xs)), [min(max(int(x.level), 0), 6) for x in xs]] = 1.0
-            blocks.append(sparse.csr_matrix(lv * cfg["level_weight"]))
         dense = np.clip((self._dense(xs) - self.mean) / self.scale, -self.config["clip"], self.config["clip"])
         nd = self._n_dense()
         dense[:, :nd] *= cfg["dense_weight"]
@@ -445,12 +421,7 @@ class SectionClassifier:
                     xs.append(SectionInput(**{**x.__dict__, "heading": ""}))
                     ys.append(y)
                     ws.append(doc_w)
-                if cfg.get("ancestor_dropout") and (x.heading or x.ancestors):
-                    # also without any heading (own and ancestors): bodies and structure only
-                    xs.append(SectionInput(**{**x.__dict__, "heading": "", "ancestors": [], "fixed_label": None}))
-                    ys.append(y)
-                    ws.append(doc_w * float(cfg.get("ancestor_dropout_weight", 1.0)))
-        for b in _blocks(cfg):
+        for b in _BLOCKS:
             bc = cfg[b]
             self.vectorizers[b] = CharTfidf(bc["ngram_min"], bc["ngram_max"], bc["min_df"], bc["max_features"]).fit(
                 [_block_text(x, b) for x in xs]
@@ -461,15 +432,6 @@ class SectionClassifier:
         self.scale[self.scale < 1e-9] = 1.0
         X = self._matrix(xs)
         self.coef, self.intercept = self._fit_lr(X, ys, ws)
-        if cfg.get("headless_model"):
-            hx, hy, hw = [], [], []
-            for doc, labs in zip(docs, labels, strict=True):
-                doc_w = (1.0 / math.sqrt(max(len(doc), 1))) if cfg["doc_balance"] else 1.0
-                for x, y in zip(doc, labs, strict=True):
-                    hx.append(SectionInput(**{**x.__dict__, "heading": "", "ancestors": [], "fixed_label": None}))
-                    hy.append(y)
-                    hw.append(doc_w)
-            self.headless_coef, self.headless_intercept = self._fit_lr(self._matrix(hx), hy, hw)
         return self
 
     def _fit_lr(self, X: sparse.csr_matrix, ys: Sequence[str], ws: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
@@ -508,12 +470,7 @@ class SectionClassifier:
                              "and initialize the component with model_dir=…")
         if not xs:
             return np.zeros((0, len(self.labels)))
-        X = self._matrix(xs)
-        scores = X @ self.coef.T + self.intercept
-        if self.headless_coef.size:
-            rows = [i for i, x in enumerate(xs) if not x.heading and not x.ancestors]
-            if rows:
-                scores[rows] = X[rows] @ self.headless_coef.T + self.headless_intercept
+        scores = self._matrix(xs) @ self.coef.T + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         return p / p.sum(axis=1, keepdims=True)
@@ -525,7 +482,9 @@ class SectionClassifier:
         (weight of its own prediction: body length / ``own_body_chars``, at most 1); then the odds
         of the types named by typical heading words are raised (``own_cue_prior`` for the own
         heading, ``ancestor_cue_prior`` for the nearest ancestor heading naming one); top-down,
-        a subsection's distribution is mixed with its parent's (``inherit_weight``). Sections
+        a subsection's distribution is mixed with its parent's (``inherit_weight``; for a subsection
+        with no heading text at all — own and ancestor headings absent — ``headless_inherit_weight``,
+        the parent's predicted type standing in for the missing parent heading). Sections
         with a fixed label (heading words such as 主旨) get it with probability 1.
         """
         own = self.raw_proba(xs)
@@ -574,9 +533,6 @@ class SectionClassifier:
             "scale": self.scale.tolist(),
             "coef": {"shape": list(self.coef.shape), "data": self.coef.astype("<f8").tobytes()},
             "intercept": self.intercept.tolist(),
-            "headless_coef": {"shape": list(self.headless_coef.shape),
-                              "data": self.headless_coef.astype("<f8").tobytes()},
-            "headless_intercept": self.headless_intercept.tolist(),
         }
 
     @classmethod
@@ -591,10 +547,6 @@ class SectionClassifier:
         shape = tuple(d["coef"]["shape"])
         clf.coef = np.frombuffer(d["coef"]["data"], dtype="<f8").reshape(shape).copy()
         clf.intercept = np.asarray(d["intercept"], dtype=np.float64)
-        if "headless_coef" in d:
-            hshape = tuple(d["headless_coef"]["shape"])
-            clf.headless_coef = np.frombuffer(d["headless_coef"]["data"], dtype="<f8").reshape(hshape).copy()
-            clf.headless_intercept = np.asarray(d["headless_intercept"], dtype=np.float64)
         return clf
 
     def to_bytes(self) -> bytes:
