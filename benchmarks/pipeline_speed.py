@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -217,7 +218,7 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=200, help="number of documents (default: 200)")
-    ap.add_argument("--repeat", type=int, default=2, help="runs per configuration, best reported (default: 2)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per configuration, best reported (default: 3)")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--model", default=None, help="pipeline path (default: the shipped tcbio_zh_core)")
     ap.add_argument("--report", type=Path, default=REPORT)
@@ -237,17 +238,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     niceness = None
+    restore_autogroup = None
     if args.nice:
         try:
             niceness = os.nice(args.nice)
-            # with autogroup scheduling, CPU is shared between sessions first: prioritise ours too
+            # with autogroup scheduling, CPU is shared between sessions first: prioritise ours too,
+            # in a session of our own where possible (else restore the shared one's setting at the end)
             autogroup = Path("/proc/self/autogroup")
             if autogroup.exists():
+                try:
+                    os.setsid()
+                except OSError:
+                    restore_autogroup = autogroup.read_text().split()[-1]
                 autogroup.write_text(str(niceness))
         except PermissionError:
             print(f"cannot change priority by {args.nice} (not root); running at normal priority", file=sys.stderr)
         except OSError:
             pass
+    try:
+        return _benchmark(args, niceness)
+    finally:
+        if restore_autogroup is not None:
+            Path("/proc/self/autogroup").write_text(restore_autogroup)
+
+
+def _benchmark(args: argparse.Namespace, niceness: int | None) -> int:
     load_before = os.getloadavg()
     docs = make_documents(args.docs)
     chars = sum(len(d) for d in docs)
@@ -290,6 +305,8 @@ def write_report(args, results: dict, n_docs: int, chars: int, load_before, load
     p1, p2, c1, c2, ld = (results[k] for k in ("pipe1", "pipe2", "cli1", "cli2", "load"))
     speedup_cli = c2["chars_per_s"] / c1["chars_per_s"]
     speedup_spacy = p2["chars_per_s"] / p1["chars_per_s"]
+    median_speedup_cli = statistics.median(c2["all"]) / statistics.median(c1["all"])
+    median_speedup_spacy = statistics.median(p2["all"]) / statistics.median(p1["all"])
     words_per_char = p1["words"] / p1["chars"]
     w1, w2 = c1["chars_per_s"] * words_per_char, c2["chars_per_s"] * words_per_char
 
@@ -329,6 +346,8 @@ def write_report(args, results: dict, n_docs: int, chars: int, load_before, load
         f"| **{speedup_cli:.2f}×** | {c2['peak_process_rss_mb']:,.0f} MB | {c2['peak_tree_pss_mb']:,.0f} MB "
         f"| {runs(c2)} |",
         "",
+        f"- Speed-up from the median runs instead of the best: `tcbio tag --n-process 2` "
+        f"{median_speedup_cli:.2f}×, spaCy `n_process=2` {median_speedup_spacy:.2f}×.",
         f"- Model load time: **{ld['load_s']:.2f} s** (after {ld['import_s']:.2f} s importing spaCy and tcbio_nlp).",
         f"- `tcbio tag` end to end (start-up, model load, reading, tagging, writing {n_docs} documents): "
         f"{c1['wall_s']:.1f} s with one process, {c2['wall_s']:.1f} s with two; start-up on two tiny "
@@ -350,7 +369,7 @@ def write_report(args, results: dict, n_docs: int, chars: int, load_before, load
         "main process competes with both workers for the CPU. `tcbio tag --n-process N` instead runs a "
         "`multiprocessing` pool whose workers each load the pipeline once and return plain records with "
         "the JSONL token list already formatted; the main process only reads files and writes lines. "
-        "Documents travel in batches (at most `--batch-size` documents or 40,000 characters), with a "
+        "Documents travel in batches (at most `--batch-size` documents or 10,000 characters), with a "
         "bounded number of batches in flight, so memory stays flat however many files are tagged.",
         "",
     ]

@@ -37,8 +37,10 @@ from typing import Any, TextIO
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 DEFAULT_CHUNK_CHARS = 100_000
 DEFAULT_BATCH_SIZE = 16
-#: a worker task holds at most this many characters (batches are also capped by --batch-size)
-TASK_CHARS = 40_000
+#: a batch holds at most this many characters (and at most --batch-size documents or chunks):
+#: small enough that worker processes finish together and peak memory stays low, large
+#: enough that per-batch overhead does not matter
+TASK_CHARS = 10_000
 
 TRAINING_SCRIPTS = {
     "train": {
@@ -510,7 +512,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             pool = ProcessPoolExecutor(n_process, mp_context=ctx, initializer=_init_worker, initargs=(args.model,))
             pool.submit(_ping)  # with fork, all workers start now, before any other thread (progress bar)
             report.info(f"started {n_process} worker processes (each loads the pipeline once)")
-            results = _pool_results(pool, batches(), options, window=2 * n_process + 1)
+            results = _pool_results(pool, batches(), options, window=3 * n_process)
         else:
             t0 = time.perf_counter()
             nlp = load_pipeline(args.model)
