@@ -9,14 +9,12 @@ and record ``doc._.aliases`` (alias → long form) for the value normaliser.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..normalization import doc_norm_text
-from .spans import add_entities, char_spans
+from .spans import StatelessPipe, add_entities, char_spans
 
 _DECLARATION = re.compile(
     r"[(（]\s*(?:以下|下)?(?:簡稱|稱)\s*[「『“]?([^()（）「」『』“”、，,。\s]{2,12}?)[」』”]?\s*[)）]"
@@ -31,7 +29,7 @@ def make_alias_detector(nlp: Language, name: str) -> AliasDetector:
     return AliasDetector(name)
 
 
-class AliasDetector:
+class AliasDetector(StatelessPipe):
     def __init__(self, name: str = "tcbio_aliases") -> None:
         self.name = name
 
@@ -56,18 +54,3 @@ class AliasDetector:
         doc._.aliases = aliases
         return doc
 
-    def to_bytes(self, **kwargs: Any) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs: Any) -> AliasDetector:
-        return self
-
-    def to_disk(self, path: Any, **kwargs: Any) -> None:
-        return None
-
-    def from_disk(self, path: Any, **kwargs: Any) -> AliasDetector:
-        return self
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)

@@ -17,14 +17,12 @@ learn:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalization import doc_norm_text
-from .spans import non_overlapping
+from .spans import StatelessPipe, non_overlapping
 
 _CURRENCY = re.compile(r"元|幣|\$|美金|美元|歐元|日圓|英鎊|鎊|人民幣|港元|NT|US")
 _EDGE_PUNCT = "◎●○■□◆◇※★☆·•、，。：；,.:;!?！？「」『』()（）[]【】《》〈〉-–—/ \t\n"
@@ -38,7 +36,7 @@ def make_entity_rules(nlp: Language, name: str) -> EntityRules:
     return EntityRules(name)
 
 
-class EntityRules:
+class EntityRules(StatelessPipe):
     def __init__(self, name: str = "tcbio_entity_rules") -> None:
         self.name = name
 
@@ -77,21 +75,6 @@ class EntityRules:
             spans.append(span)
         return spans
 
-    def to_bytes(self, **kwargs: Any) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs: Any) -> EntityRules:
-        return self
-
-    def to_disk(self, path: Any, **kwargs: Any) -> None:
-        return None
-
-    def from_disk(self, path: Any, **kwargs: Any) -> EntityRules:
-        return self
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:

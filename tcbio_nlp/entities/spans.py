@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -45,3 +46,26 @@ def non_overlapping(spans: list[Span]) -> list[Span]:
             out.append(s)
             taken.update(range(s.start, s.end))
     return sorted(out, key=lambda s: s.start)
+
+
+class StatelessPipe:
+    """Serialisation and ``pipe`` for a component with no data of its own (nothing to save)."""
+
+    def __call__(self, doc: Doc) -> Doc:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> StatelessPipe:
+        return self
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        return None
+
+    def from_disk(self, path: Any, **kwargs: Any) -> StatelessPipe:
+        return self
