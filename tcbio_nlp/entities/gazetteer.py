@@ -74,16 +74,7 @@ class AgencyGazetteer:
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         if self._automaton is None or not len(self.registry):
             return []
-        cands = sorted(((end + 1 - n, end + 1) for end, n in self._automaton.iter(text)),
-                       key=lambda s: (s[0] - s[1], s[0]))
-        taken = [False] * len(text)
-        chosen = []
-        for a, b in cands:
-            if any(taken[a:b]) or _inside_latin_word(text, a, b):
-                continue
-            taken[a:b] = [True] * (b - a)
-            chosen.append([a, b])
-        chosen.sort()
+        chosen = [[a, b] for a, b in _longest_matches(self._automaton, text, text)]
         merged: list[list[int]] = []
         for a, b in chosen:  # parent + unit written together → one span
             if merged and merged[-1][1] == a and not text[a - 1].isascii():
@@ -166,16 +157,25 @@ class ProductGazetteer(AgencyGazetteer):
         upper = text.upper()
         if len(upper) != len(text):  # a few letters change length when upper-cased (ß → SS)
             upper = text
-        cands = sorted(((end + 1 - n, end + 1) for end, n in self._automaton.iter(upper)),
-                       key=lambda s: (s[0] - s[1], s[0]))
-        taken = [False] * len(text)
-        out = []
-        for a, b in cands:
-            if any(taken[a:b]) or _inside_latin_word(text, a, b):
-                continue
-            taken[a:b] = [True] * (b - a)
-            out.append((a, b, self.label))
-        return sorted(out)
+        return [(a, b, self.label) for a, b in _longest_matches(self._automaton, upper, text)]
+
+
+def _longest_matches(automaton: ahocorasick.Automaton, searched: str, text: str) -> list[tuple[int, int]]:
+    """Non-overlapping dictionary matches in ``searched``, longest first then leftmost, in text order.
+
+    ``searched`` has the same length as ``text`` (e.g. its upper-cased form); ASCII names
+    are checked against ``text`` so that they never match inside a longer Latin word.
+    """
+    cands = sorted(((end + 1 - n, end + 1) for end, n in automaton.iter(searched)),
+                   key=lambda s: (s[0] - s[1], s[0]))
+    taken = [False] * len(text)
+    out = []
+    for a, b in cands:
+        if any(taken[a:b]) or _inside_latin_word(text, a, b):
+            continue
+        taken[a:b] = [True] * (b - a)
+        out.append((a, b))
+    return sorted(out)
 
 
 def _inside_latin_word(text: str, a: int, b: int) -> bool:
