@@ -12,7 +12,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import entities, lexicon, sections, segmentation, values  # noqa: F401  (registers the components)
+from . import augment, entities, lexicon, sections, segmentation, values  # noqa: F401  (registers the components)
+from .ops import fast_cpu_ops
 
 __version__ = "0.1.0"
 DEFAULT_MODEL = "tcbio_zh_core"
@@ -30,6 +31,11 @@ def model_path(name: str = DEFAULT_MODEL) -> Path:
 
 
 def load(name: str | Path = DEFAULT_MODEL, **kwargs) -> Language:
-    """Load a shipped pipeline by name, or any saved tcbio pipeline by path. No network access."""
+    """Load a shipped pipeline by name, or any saved tcbio pipeline by path. No network access.
+
+    The models are built under ``tcbio_nlp.ops.BlasOps`` on CPU (numpy's BLAS for matrix
+    products: the same results, about twice the speed of thinc's default here).
+    """
     path = Path(name) if isinstance(name, Path) or "/" in str(name) else model_path(str(name))
-    return spacy.load(path, **kwargs)
+    with fast_cpu_ops():
+        return spacy.load(path, **kwargs)

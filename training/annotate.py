@@ -69,6 +69,9 @@ BATCHES = {
     "a10_gsd_money": [(GSD_DEV, 0, None), (GSD_TRAIN, 0, None)],
     # added after the test split was fixed: every excerpt goes to train
     "a11_tfda_supply_2": [(TFDA_SUPPLY + "#more", 0, None)],
+    # the next records of the same order, without near-duplicates of dev/test excerpts (see _near_duplicate)
+    "a12_tfda_supply_3": [(TFDA_SUPPLY + "#more2", 0, None)],
+    "a13_tfda_supply_4": [(TFDA_SUPPLY + "#more3", 0, None)],
     "a9_international_incubation": [
         ("seeds/004_3317a80c5cf8af67.txt", 74012, 85920),  # 四、國際化推動
         ("seeds/004_3317a80c5cf8af67.txt", 99684, 108220),  # 七、生技育成
@@ -76,7 +79,10 @@ BATCHES = {
 }
 
 
-TRAIN_ONLY = {"a11_tfda_supply_2"}
+TRAIN_ONLY = {"a11_tfda_supply_2", "a12_tfda_supply_3", "a13_tfda_supply_4"}
+# a record whose 8-character strings are more than half found in dev/test excerpts is a near-duplicate
+# (the same shortage notice re-issued for another strength): kept out of later train-only batches
+NEAR_DUPLICATE = 0.5
 
 
 @dataclass
@@ -151,15 +157,19 @@ def cut() -> None:
                         break
                     chosen.append((key, rec))
                     total += len(tfda_supply_text(rec))
-                if source.endswith("#more"):  # the next records of the same shuffled order
+                if "#more" in source:  # "#more" = the next block of the same order, "#moreK" = the K-th
+                    k = int(source.split("#more")[1] or 1)
                     used = {id(r) for _, r in chosen}
-                    rest = [(k, r) for k, r in records if id(r) not in used]
-                    chosen, total = [], 0
-                    for key, rec in rest:
-                        if total >= 15000:
-                            break
-                        chosen.append((key, rec))
-                        total += len(tfda_supply_text(rec))
+                    rest = [(key, r) for key, r in records if id(r) not in used]
+                    for _ in range(k):
+                        chosen, total = [], 0
+                        while rest and total < 15000:
+                            key, rec = rest.pop(0)
+                            chosen.append((key, rec))
+                            total += len(tfda_supply_text(rec))
+                    if k >= 2:
+                        held_out = _held_out_grams()
+                        chosen = [(key, r) for key, r in chosen if not _near_duplicate(tfda_supply_text(r), held_out)]
                     source = TFDA_SUPPLY
                 items = [(f"tfda-{key[:5]}-{rec['編號']}", f"{source}#{key}/{rec['編號']}", 0,
                           len(tfda_supply_text(rec)), tfda_supply_text(rec)) for key, rec in chosen]
@@ -180,6 +190,25 @@ def cut() -> None:
                 lines.append(f"@@ id={ex_id} split={splits[ex_id]} source={src} start={s} end={e}\n{text}\n")
         path.write_text("\n".join(lines), "utf8")
         print(f"wrote {path} ({sum(len(x) for x in lines)} chars)")
+
+
+def _grams(text: str, n: int = 8) -> set[str]:
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
+
+
+def _held_out_grams() -> set[str]:
+    """8-character strings of every dev and test excerpt (from the markup files)."""
+    grams: set[str] = set()
+    for path in sorted(ANN_DIR.glob("*.ann")):
+        for ex in parse_markup(path):
+            if ex.split in ("dev", "test"):
+                grams |= _grams(ex.text)
+    return grams
+
+
+def _near_duplicate(text: str, held_out: set[str]) -> bool:
+    grams = _grams(text)
+    return bool(grams) and len(grams & held_out) / len(grams) > NEAR_DUPLICATE
 
 
 def parse_markup(path: Path) -> list[Excerpt]:

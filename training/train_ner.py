@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tcbio_nlp.corpora import load_corpus, to_docbin  # noqa: E402
+from tcbio_nlp.ops import fast_cpu_ops  # noqa: E402
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, object]:
@@ -79,7 +80,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {split}: {len(corpus[split])} excerpts; {report}", file=sys.stderr)
 
     print(f"[2/2] spacy train {args.config} → {args.output}", file=sys.stderr)
-    spacy_train(args.config, args.output, overrides=overrides)
+    with fast_cpu_ops():  # numpy's BLAS for the matrix products (tcbio_nlp/ops.py)
+        spacy_train(args.config, args.output, overrides=overrides)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,11 @@
 AGENCY: names from the agency registry, matched on the normalised text.
 
 Adjacent matches written together (衛福部 + 健保署) become one span, as the
-guidelines ask for parent + unit names; a match directly followed by a word that
-makes it part of a law, plan or event name (組織法, 計畫, 研討會…) is skipped.
+guidelines ask for parent + unit names, and so does a registry name directly followed
+by a unit that is not in the registry (農業部 + 高雄區農業改良場, 國發會 + 產業發展處):
+up to six Chinese words, none of them a function word, the last ending in a unit word
+(``UNIT_SUFFIXES``). A match directly followed by a word that makes it part of a law,
+plan or event name (組織法, 計畫, 研討會…) is skipped.
 """
 
 from __future__ import annotations
@@ -31,6 +34,22 @@ DEFAULT_BLOCKING_SUFFIXES = [
 ]
 
 
+# words that end the name of an agency's unit (not 院: 衛福部 + 醫院 is a hospital)
+UNIT_SUFFIXES = ("中心", "分署", "分局", "分所", "署", "司", "處", "局", "組", "室", "科", "館", "所", "場")
+# words that never sit inside a unit name: conjunctions, prepositions, determiners (所屬, 該),
+# verbs that start a clause after a name (國衛院受經濟部…, 農業科技研究院建置…), titles (工研院副總)
+_NOT_IN_UNIT = frozenset([
+    *"與和及或暨跟同的之在將為是於對並已也均皆亦等共就至由向所其各該本此每受以經從自被讓把請派赴",
+    "建置", "設立", "設置", "成立", "推動", "辦理", "補助", "委託", "輔導", "協助", "支持", "提供", "邀請",
+    "合作", "主辦", "執行", "規劃", "籌設", "核定", "法人", "副總", "院長", "部長", "署長", "局長", "主任",
+    "所長", "處長", "司長", "執行長", "主委", "次長", "代表", "委員",
+])
+# rooms and labs are places, not units (國家實驗研究院跨領域核心實驗室 → 國家實驗研究院)
+_NOT_UNIT_ENDINGS = ("實驗室", "研究室", "工作室", "教室", "會議室")
+_CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]+")
+MAX_UNIT_WORDS = 6
+
+
 @Language.factory(
     "tcbio_agency_gazetteer",
     default_config={"overwrite_ents": False, "scorer": {"@scorers": "spacy.ner_scorer.v1"}},
@@ -42,6 +61,8 @@ def make_agency_gazetteer(nlp: Language, name: str, overwrite_ents: bool,
 
 class AgencyGazetteer:
     """Adds registry agency names as AGENCY where no earlier component found an entity."""
+
+    extend_units = True
 
     def __init__(self, name: str = "tcbio_agency_gazetteer", *, overwrite_ents: bool = False,
                  scorer: Callable | None = None) -> None:
@@ -89,9 +110,36 @@ class AgencyGazetteer:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = char_spans(doc, self.matches(doc_norm_text(doc)))
-        add_entities(doc, spans, overwrite=self.overwrite_ents)
+        norm = doc_norm_text(doc)
+        matches = self.matches(norm)
+        if matches and self.extend_units:
+            token_at = {t.idx: t.i for t in doc}
+            found = {e.start for e in doc.ents}
+            matches = [(a, self._unit_end(doc, norm, token_at, found, b), label) for a, b, label in matches]
+        add_entities(doc, char_spans(doc, matches), overwrite=self.overwrite_ents)
         return doc
+
+    def _unit_end(self, doc: Doc, norm: str, token_at: dict[int, int], found: set[int], end: int) -> int:
+        """End of the unit written directly after a registry name ending at ``end``, else ``end``.
+
+        An entity found earlier that starts inside the stretch (not right after the name) ends the
+        search: ``工研院副總暨生醫與醫材研究所`` keeps the model's two names.
+        """
+        i = token_at.get(end)
+        if i is None:
+            return end
+        for tok in doc[i: i + MAX_UNIT_WORDS]:
+            word = norm[tok.idx: tok.idx + len(tok)]
+            if not _CHINESE_WORD.fullmatch(word) or word in _NOT_IN_UNIT or \
+                    (tok.i > i and (doc[tok.i - 1].whitespace_ or tok.i in found)):
+                return end
+            if word.endswith(UNIT_SUFFIXES) and (tok.i > i or len(word) > 1):
+                b = tok.idx + len(tok)
+                if norm.endswith(_NOT_UNIT_ENDINGS, end, b):
+                    return end
+                blocked = self._blocker is not None and self._blocker.match(norm, b)
+                return end if blocked else b
+        return end
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
         return self.scorer(examples, **kwargs) if self.scorer else {}
@@ -138,6 +186,7 @@ class ProductGazetteer(AgencyGazetteer):
     """
 
     label = "PRODUCT"
+    extend_units = False
 
     def __init__(self, name: str = "tcbio_product_gazetteer", **kwargs: Any) -> None:
         super().__init__(name, **kwargs)

@@ -11,7 +11,13 @@ learn:
   (`治敏健注射液 Soragen-S Injection` → two PRODUCT spans);
 - a trailing parenthesised active ingredient is outside a PRODUCT
   (`太捷信膠囊250毫克(奈諾沙星)` → `太捷信膠囊250毫克`), a parenthesised part of the
-  registered name such as `(未滅菌)` or `(含利多卡因)` is inside.
+  registered name such as `(未滅菌)` or `(含利多卡因)` is inside;
+- a name never runs across a clause: a predicted AGENCY or PRODUCT ends before the first
+  ，。； or blank line in it (and a PRODUCT before an enumeration comma 、);
+- a Chinese agency name ends in the word for a body (部, 署, 中心, 所, 場…): a predicted
+  AGENCY that runs on (`農業部高雄區農業改良場與臺灣大學合作`) is cut back to its last
+  such character, and one with none (`美國醫材`) is dropped. The characters are those
+  that end the corpus's gold AGENCY names (``AGENCY_FINAL_CHARS``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,14 @@ _EDGE_PUNCT = "◎●○■□◆◇※★☆·•、，。：；,.:;!?！？「
 _OPEN_QUOTES = "\"“”'‘’〝〞"
 _TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]$")
 _CJK_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff0-9%])\s+(?=[A-Za-z])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# on the text as written (normalisation turns ，into ,): a comma right before Chinese also ends a clause
+_CLAUSE_BREAK = {"AGENCY": re.compile(r"[，。；]|,(?=[\u4e00-\u9fff])|\n\s*\n"),
+                 "PRODUCT": re.compile(r"[，。；、]|,(?=[\u4e00-\u9fff])|\n\s*\n")}
+# last characters of Chinese agency names: those that end gold AGENCY names in corpora/ner/train.jsonl
+# (without 作 議 壇 區, which end one name each and many ordinary words: 合作, 建議, 園區), plus
+# 館 廳 科 隊 團 行 (中央銀行) from the guidelines' kinds of public bodies
+AGENCY_FINAL_CHARS = frozenset("心部署所院會場組局司府室省盟處織" "館廳科隊團行")
 
 
 @Language.factory("tcbio_entity_rules")
@@ -52,14 +66,16 @@ class EntityRules(StatelessPipe):
         label = ent.label_
         if label == "MONEY" and not _CURRENCY.search(norm[ent.start_char:ent.end_char]):
             return []
-        pieces = [(ent.start_char, ent.end_char)]
+        start, end = ent.start_char, ent.end_char
+        if label in _CLAUSE_BREAK:
+            m = _CLAUSE_BREAK[label].search(doc.text, start, end)
+            if m:
+                end = m.start()
+        if label == "AGENCY":
+            end = _agency_end(norm, start, end)
+        pieces = [(start, end)]
         if label == "PRODUCT":
-            pieces = []
-            pos = ent.start_char
-            for m in _CJK_THEN_LATIN.finditer(norm, ent.start_char, ent.end_char):
-                pieces.append((pos, m.start()))
-                pos = m.end()
-            pieces.append((pos, ent.end_char))
+            pieces = _split_chinese_latin(norm, start, end)
         spans = []
         for a, b in pieces:
             a, b = _trim(norm, a, b)
@@ -75,6 +91,29 @@ class EntityRules(StatelessPipe):
             spans.append(span)
         return spans
 
+
+
+def _agency_end(text: str, a: int, b: int) -> int:
+    """End of an AGENCY cut back to its last body-word character; ``a`` when a Chinese name has none."""
+    if not _CJK.match(text[b - 1:b]):
+        return b  # Latin names and acronyms (FDA, International Coalition of …) are left alone
+    for i in range(b - 1, a - 1, -1):
+        c = text[i]
+        if c in AGENCY_FINAL_CHARS or (c.isascii() and c.isalnum()) or c in ")）":
+            return i + 1
+    return a
+
+
+def _split_chinese_latin(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A Chinese name followed by a wholly Latin one (治敏健注射液 Soragen-S Injection) → two pieces.
+
+    Only where the left part has Chinese and the right none: ``TIMOPTOL XE 0.5% OPHTHALMIC
+    SOLUTION`` and ``長興 COVID-19 抗原快速檢測試劑`` stay whole.
+    """
+    for m in _CJK_THEN_LATIN.finditer(text, a, b):
+        if _CJK.search(text, a, m.start()) and not _CJK.search(text, m.end(), b):
+            return [(a, m.start()), (m.end(), b)]
+    return [(a, b)]
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:

@@ -171,7 +171,7 @@ def _char_grams(text: str, ngram_min: int, ngram_max: int) -> Counter:
     t = _prep(text)
     c: Counter = Counter()
     for n in range(ngram_min, ngram_max + 1):
-        c.update(t[i : i + n] for i in range(len(t) - n + 1))
+        c.update(map("".join, zip(*(t[k:] for k in range(n)), strict=False)) if n > 1 else t)
     for g in [g for g in c if " " in g and len(g) > 1]:
         del c[g]
     c.pop(" ", None)
@@ -204,18 +204,25 @@ class CharTfidf:
         return self
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        rows, cols, vals = [], [], []
-        for r, t in enumerate(texts):
-            feats = [(self.vocab[g], (1.0 + math.log(c)) * self.idf[self.vocab[g]])
-                     for g, c in self._grams(t).items() if g in self.vocab]
-            if not feats:
-                continue
-            norm = math.sqrt(sum(v * v for _, v in feats))
-            for j, v in feats:
-                rows.append(r)
-                cols.append(j)
-                vals.append(v / norm)
-        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.vocab)), dtype=np.float64)
+        vocab, idf = self.vocab, self.idf
+        indptr, cols, vals = [0], [], []
+        for t in texts:
+            ids, counts = [], []
+            for g, c in self._grams(t).items():
+                j = vocab.get(g)
+                if j is not None:
+                    ids.append(j)
+                    counts.append(c)
+            if ids:
+                col = np.asarray(ids, dtype=np.int64)
+                w = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * idf[col]
+                cols.append(col)
+                vals.append(w / math.sqrt(float(w @ w)))
+            indptr.append(indptr[-1] + len(ids))
+        if not cols:
+            return sparse.csr_matrix((len(texts), len(vocab)), dtype=np.float64)
+        return sparse.csr_matrix((np.concatenate(vals), np.concatenate(cols), np.asarray(indptr)),
+                                 shape=(len(texts), len(vocab)), dtype=np.float64)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ngram_min": self.ngram_min, "ngram_max": self.ngram_max, "min_df": self.min_df,

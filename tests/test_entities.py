@@ -1,0 +1,82 @@
+"""Entity rules and the agency gazetteer on sentences from the seed documents and TFDA notices.
+
+Each test sets the entities a previous component would have produced, runs one component
+of the shipped pipeline, and checks what the guidelines ask for.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _with_ents(nlp, text: str, ents: list[tuple[str, str]]):
+    doc = nlp.make_doc(text)
+    spans = []
+    for surface, label in ents:
+        start = text.index(surface)
+        span = doc.char_span(start, start + len(surface), label=label, alignment_mode="expand")
+        assert span is not None
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+def _ents(doc) -> list[tuple[str, str]]:
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # an agency name that runs on into the clause is cut back to the body word (seed 004, 生技研發)
+        ("農業部高雄區農業改良場與臺灣大學合作，運用分子標誌輔助回交育種",
+         "農業部高雄區農業改良場與臺灣大學合作", [("農業部高雄區農業改良場", "AGENCY")]),
+        ("經濟部中小及新創企業署未來將持續引導創育機構串接公私協力資源",
+         "經濟部中小及新創企業署未來將持續引導創育機構串接公私協力資源", [("經濟部中小及新創企業署", "AGENCY")]),
+        # no body word at all: not an agency
+        ("預計帶來數百萬的商機", "數百萬", []),
+        # a Latin name is left alone
+        ("已獲美國 FDA 核准", "FDA", [("FDA", "AGENCY")]),
+    ],
+)
+def test_agency_prediction_ends_on_a_body_word(nlp, text, predicted, expected) -> None:
+    doc = nlp.get_pipe("tcbio_entity_rules")(_with_ents(nlp, text, [(predicted, "AGENCY")]))
+    assert _ents(doc) == expected
+
+
+def test_product_prediction_stops_at_a_clause_break(nlp) -> None:
+    text = "QOCA智能體溫貼片，與廣達電腦公司合作進行第二代產品開發"
+    predicted = [("QOCA智能體溫貼片，與廣達電腦公司合作進行第二代", "PRODUCT")]
+    doc = nlp.get_pipe("tcbio_entity_rules")(_with_ents(nlp, text, predicted))
+    assert _ents(doc) == [("QOCA智能體溫貼片", "PRODUCT")]
+
+
+def test_chinese_and_english_names_split_but_english_names_stay_whole(nlp) -> None:
+    text = ("◎治敏健注射液 Soragen-S Injection (衛署藥製字第044551號)\n"
+            "暉致速悅持續性藥效膠囊37.5毫克\nEffexor XR 37.5mg Sustained-release Capsules")
+    doc = _with_ents(nlp, text, [("治敏健注射液 Soragen-S Injection", "PRODUCT"),
+                                 ("Effexor XR 37.5mg Sustained-release Capsules", "PRODUCT")])
+    doc = nlp.get_pipe("tcbio_entity_rules")(doc)
+    assert _ents(doc) == [("治敏健注射液", "PRODUCT"), ("Soragen-S Injection", "PRODUCT"),
+                          ("Effexor XR 37.5mg Sustained-release Capsules", "PRODUCT")]
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "expected"),
+    [
+        # parent + unit written together is one span (guidelines), also when the unit is not in the registry
+        ("農業部花蓮區農業改良場長期推動青蔥病蟲害整合管理", [], [("農業部花蓮區農業改良場", "AGENCY")]),
+        ("國發會產業發展處表示", [], [("國發會產業發展處", "AGENCY")]),
+        # a verb after the name starts a clause: 國衛院 and 經濟部產業技術司 are two bodies
+        ("國衛院受經濟部產業技術司委託", [], [("國衛院", "AGENCY"), ("經濟部產業技術司", "AGENCY")]),
+        # a lab is a place, not a unit
+        ("國科會搭配國家實驗研究院跨領域核心實驗室能量", [],
+         [("國科會", "AGENCY"), ("國家實驗研究院", "AGENCY")]),
+        # a name the model already found after a title is not swallowed
+        ("工研院副總暨生醫與醫材研究所所長也指出", [("生醫與醫材研究所", "AGENCY")],
+         [("工研院", "AGENCY"), ("生醫與醫材研究所", "AGENCY")]),
+    ],
+)
+def test_agency_gazetteer_joins_a_unit_written_after_the_name(nlp, text, before, expected) -> None:
+    doc = nlp.get_pipe("tcbio_agency_gazetteer")(_with_ents(nlp, text, before))
+    assert _ents(doc) == expected
