@@ -37,6 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 REPORT = ROOT / "benchmarks" / "reports" / "pipeline_speed.md"
+# every configuration gets one BLAS thread per process: "single process" means one core, and
+# N worker processes on N cores do not oversubscribe them
+ONE_BLAS_THREAD = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 # -- documents ------------------------------------------------------------------------------------
@@ -77,6 +80,20 @@ def child(config: str, args: argparse.Namespace) -> dict:
     result["pipeline"] = ", ".join(nlp.pipe_names)
     result["model"] = args.model or f"{tcbio_nlp.DEFAULT_MODEL} (shipped)"
     if config == "load":
+        return result
+    if config == "components":  # where the time goes: each step over all documents, in pipeline order
+        t = time.perf_counter()
+        docs = [nlp.make_doc(text) for text in texts]
+        steps = {"tokenizer (normalisation + segmentation)": time.perf_counter() - t}
+        for name, proc in nlp.pipeline:
+            t = time.perf_counter()
+            if hasattr(proc, "pipe"):
+                docs = list(proc.pipe(docs, batch_size=args.batch_size))
+            else:
+                docs = [proc(doc) for doc in docs]
+            steps[name] = time.perf_counter() - t
+        result["steps"] = steps
+        result["seconds"] = sum(steps.values())
         return result
     n_process = 2 if config == "pipe2" else 1
     words = 0
@@ -148,7 +165,7 @@ def measured(cmd: list[str]) -> dict:
     """Run ``cmd``; wall time, stdout, peak memory of its process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ONE_BLAS_THREAD)
     mem = TreeMemory(proc.pid)
     mem.start()
     out, err = proc.communicate()
@@ -290,6 +307,8 @@ def _benchmark(args: argparse.Namespace, niceness: int | None) -> int:
                 runs.append(r)
             results[config] = best(runs, "chars_per_s")
             print(f"{config}: {results[config]['chars_per_s']:,.0f} chars/s", file=sys.stderr)
+        runs = [run_child("components", args, docs_dir) for _ in range(args.repeat)]
+        results["components"] = min(runs, key=lambda r: r["seconds"])
         for n in (1, 2):
             runs = [run_cli(n, args, docs_dir, tiny_dir, chars) for _ in range(args.repeat)]
             results[f"cli{n}"] = best(runs, "chars_per_s")
@@ -360,6 +379,19 @@ def write_report(args, results: dict, n_docs: int, chars: int, load_before, load
         f"({'met' if p1['chars_per_s'] >= 40000 else 'not met'}); `--n-process 2` ≥ 1.6× `--n-process 1` — "
         f"{speedup_cli:.2f}× ({'met' if speedup_cli >= 1.6 else 'not met'}). For scale, spaCy publishes "
         "7,367 words/s for `zh_core_web_sm` (CPU).",
+        "- Every configuration runs with one BLAS thread per process (`OPENBLAS_NUM_THREADS=1`): single "
+        "process means one core, and two worker processes on two cores do not oversubscribe them.",
+        "",
+        "## Where the time goes (single process)",
+        "",
+        f"Each step over all {n_docs} documents in pipeline order, in a fresh process (best of {args.repeat} "
+        f"by total: {results['components']['seconds']:.2f} s = "
+        f"{chars / results['components']['seconds']:,.0f} chars/s).",
+        "",
+        "| step | seconds | share | chars/s of this step alone |",
+        "|---|---:|---:|---:|",
+        *(f"| {name} | {sec:.2f} | {sec / results['components']['seconds']:.0%} | {chars / sec:,.0f} |"
+          for name, sec in results["components"]["steps"].items()),
         "",
         "## How `--n-process` gains",
         "",

@@ -35,8 +35,12 @@ def _ents(doc) -> list[tuple[str, str]]:
          "經濟部中小及新創企業署未來將持續引導創育機構串接公私協力資源", [("經濟部中小及新創企業署", "AGENCY")]),
         # no body word at all: not an agency
         ("預計帶來數百萬的商機", "數百萬", []),
-        # a Latin name is left alone
+        # a Latin name is left alone, a lowercase word is not an agency
         ("已獲美國 FDA 核准", "FDA", [("FDA", "AGENCY")]),
+        ("促進 biomedical 產業", "biomedical", []),
+        # a clause word ends the name; what is left names no body
+        ("財團法人研究機構亦分別設有生技創新育成中心，協助將研發成果",
+         "財團法人研究機構亦分別設有生技創新育成中心", []),
     ],
 )
 def test_agency_prediction_ends_on_a_body_word(nlp, text, predicted, expected) -> None:
@@ -72,6 +76,15 @@ def test_chinese_and_english_names_split_but_english_names_stay_whole(nlp) -> No
         # a lab is a place, not a unit
         ("國科會搭配國家實驗研究院跨領域核心實驗室能量", [],
          [("國科會", "AGENCY"), ("國家實驗研究院", "AGENCY")]),
+        # whichever component found the parent: the model's 財團法人生物技術開發中心 is extended too
+        ("\t\t財團法人生物技術開發中心南港生技育成中心\n", [("財團法人生物技術開發中心", "AGENCY")],
+         [("財團法人生物技術開發中心南港生技育成中心", "AGENCY")]),
+        # parts found separately but written together are one body
+        ("中央研究院生醫轉譯研究中心創服育成專題中心\n",
+         [("中央研究院生醫轉譯研究中心", "AGENCY"), ("創服育成專題中心", "AGENCY")],
+         [("中央研究院生醫轉譯研究中心創服育成專題中心", "AGENCY")]),
+        # a verb that ends in a unit character is not a unit
+        ("與亞蔬-世界蔬菜中心簽署合作備忘錄", [("亞蔬-世界蔬菜中心", "AGENCY")], [("亞蔬-世界蔬菜中心", "AGENCY")]),
         # a name the model already found after a title is not swallowed
         ("工研院副總暨生醫與醫材研究所所長也指出", [("生醫與醫材研究所", "AGENCY")],
          [("工研院", "AGENCY"), ("生醫與醫材研究所", "AGENCY")]),

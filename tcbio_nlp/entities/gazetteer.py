@@ -20,7 +20,7 @@ from typing import Any
 import ahocorasick
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from ..normalization import doc_norm_text, normalize_text
@@ -44,10 +44,14 @@ _NOT_IN_UNIT = frozenset([
     "合作", "主辦", "執行", "規劃", "籌設", "核定", "法人", "副總", "院長", "部長", "署長", "局長", "主任",
     "所長", "處長", "司長", "執行長", "主委", "次長", "代表", "委員",
 ])
-# rooms and labs are places, not units (國家實驗研究院跨領域核心實驗室 → 國家實驗研究院)
-_NOT_UNIT_ENDINGS = ("實驗室", "研究室", "工作室", "教室", "會議室")
+# words that end in a unit character without being a unit: rooms and labs are places
+# (國家實驗研究院跨領域核心實驗室 → 國家實驗研究院), and verbs and common nouns (亞蔬-世界蔬菜中心簽署)
+_NOT_UNIT_ENDINGS = ("實驗室", "研究室", "工作室", "教室", "會議室", "簽署", "部署", "布局", "格局", "當局", "結局",
+                     "市場", "現場", "會場", "立場", "場所", "診所", "事務所", "處所", "好處", "到處", "學科", "專科",
+                     "分組", "改組")
 _CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]+")
 MAX_UNIT_WORDS = 6
+MAX_UNITS = 3
 
 
 @Language.factory(
@@ -111,27 +115,49 @@ class AgencyGazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         norm = doc_norm_text(doc)
-        matches = self.matches(norm)
-        if matches and self.extend_units:
-            token_at = {t.idx: t.i for t in doc}
-            found = {e.start for e in doc.ents}
-            matches = [(a, self._unit_end(doc, norm, token_at, found, b), label) for a, b, label in matches]
-        add_entities(doc, char_spans(doc, matches), overwrite=self.overwrite_ents)
+        add_entities(doc, char_spans(doc, self.matches(norm)), overwrite=self.overwrite_ents)
+        if self.extend_units and doc.ents:
+            doc.ents = self.join_units(doc, norm)
         return doc
 
-    def _unit_end(self, doc: Doc, norm: str, token_at: dict[int, int], found: set[int], end: int) -> int:
-        """End of the unit written directly after a registry name ending at ``end``, else ``end``.
+    def join_units(self, doc: Doc, norm: str) -> list[Span]:
+        """Parent + unit written together as one AGENCY, whichever component found the parts.
 
-        An entity found earlier that starts inside the stretch (not right after the name) ends the
-        search: ``工研院副總暨生醫與醫材研究所`` keeps the model's two names.
+        Two AGENCY entities with nothing between them become one (國衛院 + 技轉中心), and an
+        AGENCY directly followed by a unit name that no component found is extended over it.
+        """
+        token_at = {t.idx: t.i for t in doc}
+        found = {e.start for e in doc.ents}
+        out: list[Span] = []
+        for ent in doc.ents:
+            if ent.label_ == "AGENCY" and out and out[-1].label_ == "AGENCY" and out[-1].end == ent.start \
+                    and not doc[ent.start - 1].whitespace_:
+                ent = Span(doc, out.pop().start, ent.end, label="AGENCY")
+            if ent.label_ == "AGENCY":
+                end = ent.end_char
+                for _ in range(MAX_UNITS):  # 中央研究院 + 生醫轉譯研究中心 + 創服育成專題中心
+                    new_end = self._unit_end(doc, norm, token_at, found, end)
+                    if new_end == end:
+                        break
+                    end = new_end
+                if end > ent.end_char:
+                    ent = doc.char_span(ent.start_char, end, label="AGENCY") or ent
+            out.append(ent)
+        return out
+
+    def _unit_end(self, doc: Doc, norm: str, token_at: dict[int, int], found: set[int], end: int) -> int:
+        """End of the unit name written directly after an agency name ending at ``end``, else ``end``.
+
+        The stretch never takes in an entity found by an earlier component (工研院副總暨生醫與醫材研究所
+        keeps the model's two names; adjacent agencies are joined by ``join_units`` instead).
         """
         i = token_at.get(end)
         if i is None:
             return end
         for tok in doc[i: i + MAX_UNIT_WORDS]:
             word = norm[tok.idx: tok.idx + len(tok)]
-            if not _CHINESE_WORD.fullmatch(word) or word in _NOT_IN_UNIT or \
-                    (tok.i > i and (doc[tok.i - 1].whitespace_ or tok.i in found)):
+            if not _CHINESE_WORD.fullmatch(word) or word in _NOT_IN_UNIT or tok.i in found or \
+                    (tok.i > i and doc[tok.i - 1].whitespace_):
                 return end
             if word.endswith(UNIT_SUFFIXES) and (tok.i > i or len(word) > 1):
                 b = tok.idx + len(tok)

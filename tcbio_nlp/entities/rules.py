@@ -14,6 +14,8 @@ learn:
   registered name such as `(未滅菌)` or `(含利多卡因)` is inside;
 - a name never runs across a clause: a predicted AGENCY or PRODUCT ends before the first
   ，。； or blank line in it (and a PRODUCT before an enumeration comma 、);
+- a predicted AGENCY ends before a word that starts a clause (亦, 將, 設有…,
+  ``CLAUSE_WORDS``), and an all-lowercase Latin word is not an agency;
 - a Chinese agency name ends in the word for a body (部, 署, 中心, 所, 場…): a predicted
   AGENCY that runs on (`農業部高雄區農業改良場與臺灣大學合作`) is cut back to its last
   such character, and one with none (`美國醫材`) is dropped. The characters are those
@@ -41,8 +43,15 @@ _CLAUSE_BREAK = {"AGENCY": re.compile(r"[，。；]|,(?=[\u4e00-\u9fff])|\n\s*\n
                  "PRODUCT": re.compile(r"[，。；、]|,(?=[\u4e00-\u9fff])|\n\s*\n")}
 # last characters of Chinese agency names: those that end gold AGENCY names in corpora/ner/train.jsonl
 # (without 作 議 壇 區, which end one name each and many ordinary words: 合作, 建議, 園區), plus
-# 館 廳 科 隊 團 行 (中央銀行) from the guidelines' kinds of public bodies
-AGENCY_FINAL_CHARS = frozenset("心部署所院會場組局司府室省盟處織" "館廳科隊團行")
+# 館 廳 科 隊 from the guidelines' kinds of public bodies
+AGENCY_FINAL_CHARS = frozenset("心部署所院會場組局司府室省盟處織" "館廳科隊")
+# words that start a clause and never sit inside an agency name (none is inside a gold name of the corpus;
+# conjunctions are: 健康政策與醫療科技評估中心, 經濟部中小及新創企業署)
+CLAUSE_WORDS = frozenset([
+    "亦", "將", "並", "已", "也", "均", "皆", "為", "是", "於", "在", "的", "之", "等", "設有", "分別",
+    "以及", "透過", "經由", "由於", "共同", "協助", "推動", "辦理", "進行", "提供", "表示", "指出",
+])
+_LOWERCASE_WORDS = re.compile(r"[a-z][a-z\- ]*")
 
 
 @Language.factory("tcbio_entity_rules")
@@ -56,22 +65,29 @@ class EntityRules(StatelessPipe):
 
     def __call__(self, doc: Doc) -> Doc:
         norm = doc_norm_text(doc)
+        text = doc.text if doc.ents else ""
         out: list[Span] = []
         for ent in doc.ents:
-            out.extend(self.fix(doc, norm, ent))
+            out.extend(self.fix(doc, norm, ent, text))
         doc.ents = non_overlapping(out)
         return doc
 
-    def fix(self, doc: Doc, norm: str, ent: Span) -> list[Span]:
+    def fix(self, doc: Doc, norm: str, ent: Span, text: str | None = None) -> list[Span]:
+        """The spans that replace ``ent`` (none, one, or a Chinese and a Latin name)."""
         label = ent.label_
         if label == "MONEY" and not _CURRENCY.search(norm[ent.start_char:ent.end_char]):
             return []
         start, end = ent.start_char, ent.end_char
         if label in _CLAUSE_BREAK:
-            m = _CLAUSE_BREAK[label].search(doc.text, start, end)
+            m = _CLAUSE_BREAK[label].search(doc.text if text is None else text, start, end)
             if m:
                 end = m.start()
         if label == "AGENCY":
+            if _LOWERCASE_WORDS.fullmatch(norm, start, end):
+                return []  # "biomedical": Latin agency names are acronyms or capitalised
+            clause = next((t.idx for t in ent[1:] if t.text in CLAUSE_WORDS and t.idx < end), None)
+            if clause is not None:
+                end = clause
             end = _agency_end(norm, start, end)
         pieces = [(start, end)]
         if label == "PRODUCT":
