@@ -66,6 +66,21 @@ def test_chinese_and_english_names_split_but_english_names_stay_whole(nlp) -> No
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ezzicad (Ezetimibe) 10mg Tablets", "Ezzicad"),  # ingredient inside the name: the name ends before it
+        ('CARDOLOL TABLETS 10MG (PROPRANOLOL) "VPP"', "CARDOLOL TABLETS 10MG"),
+        ("Humulin N (NPH) 1000 U/10 mL/vial", "Humulin N (NPH) 1000 U/10 mL/vial"),  # a type, not an ingredient
+        *[(n, n) for n in ["RHO (D) IMMUNE GLOBULIN (HUMAN), HYPERRHO S/D FULL DOSE"]],
+    ],
+)
+def test_latin_product_name_ends_before_an_inner_ingredient(nlp, name, expected) -> None:
+    text = f"◎{name} (衛署藥輸字第024018號)"
+    doc = nlp.get_pipe("tcbio_entity_rules")(_with_ents(nlp, text, [(name, "PRODUCT")]))
+    assert _ents(doc) == [(expected, "PRODUCT")]
+
+
+@pytest.mark.parametrize(
     ("text", "before", "expected"),
     [
         # parent + unit written together is one span (guidelines), also when the unit is not in the registry

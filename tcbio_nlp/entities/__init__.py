@@ -1,7 +1,8 @@
-"""Entity recognition components: patterns, agency gazetteer, declared aliases.
+"""Entity recognition components: guideline rules, patterns, gazetteers, declared aliases.
 
-The statistical ``ner`` (spaCy's own, trained with training/configs/ner.cfg) sits
-between them; see ``tcbio_nlp.pipeline`` for the order and how they merge.
+The statistical ``ner`` (spaCy's own, trained with training/configs/ner.cfg) runs first;
+``training/configs/pipeline.cfg`` gives the order of the rest and how each merges with
+what came before (``spans.add_entities``).
 """
 
 from .aliases import AliasDetector

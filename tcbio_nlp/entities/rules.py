@@ -11,7 +11,8 @@ learn:
   (`治敏健注射液 Soragen-S Injection` → two PRODUCT spans);
 - a trailing parenthesised active ingredient is outside a PRODUCT
   (`太捷信膠囊250毫克(奈諾沙星)` → `太捷信膠囊250毫克`), a parenthesised part of the
-  registered name such as `(未滅菌)` or `(含利多卡因)` is inside;
+  registered name such as `(未滅菌)` or `(含利多卡因)` is inside; a Latin name ends before
+  an ingredient in parentheses inside it (`Ezzicad (Ezetimibe) 10mg Tablets` → `Ezzicad`);
 - a name never runs across a clause: a predicted AGENCY or PRODUCT ends before the first
   ，。； or blank line in it (and a PRODUCT before an enumeration comma 、);
 - a predicted AGENCY ends before a word that starts a clause (亦, 將, 設有…,
@@ -38,6 +39,9 @@ _OPEN_QUOTES = "\"“”'‘’〝〞"
 _TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]$")
 _CJK_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff0-9%])\s+(?=[A-Za-z])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# a parenthesised active ingredient inside a Latin name, more of the name after it:
+# CARDOLOL TABLETS 10MG (PROPRANOLOL) "VPP" → CARDOLOL TABLETS 10MG (corpus convention, NOTES-a6.md 1)
+_INNER_INGREDIENT = re.compile(r"\s*[（(][A-Za-z][A-Za-z\-]{4,}(?: [A-Za-z][A-Za-z\-]+)?[）)]\s+(?=[\w\"“〝'])")
 # on the text as written (normalisation turns ，into ,): a comma right before Chinese also ends a clause
 _CLAUSE_BREAK = {"AGENCY": re.compile(r"[，。；]|,(?=[\u4e00-\u9fff])|\n\s*\n"),
                  "PRODUCT": re.compile(r"[，。；、]|,(?=[\u4e00-\u9fff])|\n\s*\n")}
@@ -96,6 +100,9 @@ class EntityRules(StatelessPipe):
         for a, b in pieces:
             a, b = _trim(norm, a, b)
             if label == "PRODUCT":
+                m = _INNER_INGREDIENT.search(norm, a, b)
+                if m and m.start() > a and not _CJK.search(norm, a, b):
+                    a, b = _trim(norm, a, m.start())
                 m = _TRAILING_INGREDIENT.search(norm, a, b)
                 if m and m.start() > a:
                     a, b = _trim(norm, a, m.start())
