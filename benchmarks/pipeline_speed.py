@@ -309,10 +309,14 @@ def _benchmark(args: argparse.Namespace, niceness: int | None) -> int:
             print(f"{config}: {results[config]['chars_per_s']:,.0f} chars/s", file=sys.stderr)
         runs = [run_child("components", args, docs_dir) for _ in range(args.repeat)]
         results["components"] = min(runs, key=lambda r: r["seconds"])
+        # one and two processes alternate, so that a change in the machine's load hits both alike;
+        # each pair gives a speed-up of its own
+        pairs = [(run_cli(1, args, docs_dir, tiny_dir, chars), run_cli(2, args, docs_dir, tiny_dir, chars))
+                 for _ in range(args.repeat)]
         for n in (1, 2):
-            runs = [run_cli(n, args, docs_dir, tiny_dir, chars) for _ in range(args.repeat)]
-            results[f"cli{n}"] = best(runs, "chars_per_s")
+            results[f"cli{n}"] = best([p[n - 1] for p in pairs], "chars_per_s")
             print(f"tcbio tag -n {n}: {results[f'cli{n}']['chars_per_s']:,.0f} chars/s", file=sys.stderr)
+        results["pair_speedups"] = [two["chars_per_s"] / one["chars_per_s"] for one, two in pairs]
     load_after = os.getloadavg()
 
     write_report(args, results, len(docs), chars, load_before, load_after, niceness)
@@ -367,6 +371,10 @@ def write_report(args, results: dict, n_docs: int, chars: int, load_before, load
         "",
         f"- Speed-up from the median runs instead of the best: `tcbio tag --n-process 2` "
         f"{median_speedup_cli:.2f}×, spaCy `n_process=2` {median_speedup_spacy:.2f}×.",
+        "- `tcbio tag` runs alternate between one and two processes; the speed-up of each pair (two-process "
+        "run over the one-process run just before it): "
+        + ", ".join(f"{x:.2f}×" for x in results["pair_speedups"])
+        + f" (median {statistics.median(results['pair_speedups']):.2f}×).",
         f"- Model load time: **{ld['load_s']:.2f} s** (after {ld['import_s']:.2f} s importing spaCy and tcbio_nlp).",
         f"- `tcbio tag` end to end (start-up, model load, reading, tagging, writing {n_docs} documents): "
         f"{c1['wall_s']:.1f} s with one process, {c2['wall_s']:.1f} s with two; start-up on two tiny "
@@ -377,7 +385,9 @@ def write_report(args, results: dict, n_docs: int, chars: int, load_before, load
         "less means other work was competing for the CPU during the run (see the load average).",
         f"- Targets (issue 5): single process ≥ 40,000 chars/s — pipeline {p1['chars_per_s']:,.0f} "
         f"({'met' if p1['chars_per_s'] >= 40000 else 'not met'}); `--n-process 2` ≥ 1.6× `--n-process 1` — "
-        f"{speedup_cli:.2f}× ({'met' if speedup_cli >= 1.6 else 'not met'}). For scale, spaCy publishes "
+        f"{speedup_cli:.2f}× from the best runs ({'met' if speedup_cli >= 1.6 else 'not met'}), "
+        f"{statistics.median(results['pair_speedups']):.2f}× median of the pairs "
+        f"({'met' if statistics.median(results['pair_speedups']) >= 1.6 else 'not met'}). For scale, spaCy publishes "
         "7,367 words/s for `zh_core_web_sm` (CPU).",
         "- Every configuration runs with one BLAS thread per process (`OPENBLAS_NUM_THREADS=1`): single "
         "process means one core, and two worker processes on two cores do not oversubscribe them.",

@@ -206,6 +206,22 @@ class PkusegFeatures:
         self._word_blocks[key] = block
         return block
 
+    def _words_at(self, table: dict[str, bool], enc: str, at: int, forward: bool) -> int:
+        """Id of the dictionary words starting (``forward``) or ending at ``at``; 0 when none.
+
+        ``table`` maps every prefix (suffix) of a dictionary word to whether it is a word itself.
+        """
+        row = None
+        for length in range(2, min(self.word_max, len(enc) - at if forward else at) + 1):
+            is_word = table.get(word := enc[at : at + length] if forward else enc[at - length : at])
+            if is_word is None:  # no dictionary word goes on like this
+                break
+            if is_word:
+                if row is None:
+                    row = [None] * len(self._lengths)
+                row[self.word_max - length] = word
+        return 0 if row is None else self._word_id(tuple(row))
+
     # -- all positions --------------------------------------------------------------------
     def _word_features(self, enc: str, bigrams: list[str]) -> list[Block]:
         """The word-feature block of every position of the encoded run `enc`."""
@@ -214,38 +230,15 @@ class PkusegFeatures:
         starts = list(itertools.compress(range(n - 1), map(prefixes.__contains__, bigrams)))
         if not starts:  # no dictionary word in the run
             return [self._no_word_block] * n
-        word_id, word_max, n_lengths = self._word_id, self.word_max, len(self._lengths)
         # ids of the words (longest first) starting at k / ending at k - 1, for k in 0..n (0: none)
         start_ids = [0] * (n + 1)
-        found = False
         for s in starts:
-            row = None
-            for length in range(2, min(word_max, n - s) + 1):
-                is_word = prefixes.get(word := enc[s : s + length])
-                if is_word is None:  # no dictionary word goes on like this
-                    break
-                if is_word:
-                    if row is None:
-                        row = [None] * n_lengths
-                    row[word_max - length] = word
-            if row is not None:
-                start_ids[s] = word_id(tuple(row))
-                found = True
-        if not found:
+            start_ids[s] = self._words_at(prefixes, enc, s, forward=True)
+        if not any(start_ids):
             return [self._no_word_block] * n
         end_ids = [0] * (n + 1)
         for k in itertools.compress(range(2, n + 1), map(suffixes.__contains__, bigrams)):
-            row = None
-            for length in range(2, min(word_max, k) + 1):
-                is_word = suffixes.get(word := enc[k - length : k])
-                if is_word is None:
-                    break
-                if is_word:
-                    if row is None:
-                        row = [None] * n_lengths
-                    row[word_max - length] = word
-            if row is not None:
-                end_ids[k] = word_id(tuple(row))
+            end_ids[k] = self._words_at(suffixes, enc, k, forward=False)
         # position i: prelst_ex = end_ids[i], prelst_in = end_ids[i + 1], postlst_in = start_ids[i],
         # postlst_ex = start_ids[i + 1]
         keys = list(zip(end_ids, end_ids[1:], start_ids, start_ids[1:], strict=False))
