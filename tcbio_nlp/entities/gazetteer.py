@@ -3,11 +3,13 @@
 AGENCY: names from the agency registry, matched on the normalised text.
 
 Adjacent matches written together (衛福部 + 健保署) become one span, as the
-guidelines ask for parent + unit names, and so does a registry name directly followed
-by a unit that is not in the registry (農業部 + 高雄區農業改良場, 國發會 + 產業發展處):
-up to six Chinese words, none of them a function word, the last ending in a unit word
-(``UNIT_SUFFIXES``). A match directly followed by a word that makes it part of a law,
-plan or event name (組織法, 計畫, 研討會…) is skipped.
+guidelines ask for parent + unit names. After adding its matches, the gazetteer joins
+parent and unit whichever component found them (``join_units``): AGENCY entities written
+together become one, and an AGENCY directly followed by a unit no component found
+(農業部 + 高雄區農業改良場, 國發會 + 產業發展處) is extended over it — up to six Chinese
+words, none of them a function word, the last ending in a unit word (``UNIT_SUFFIXES``).
+A match directly followed by a word that makes it part of a law, plan or event name
+(組織法, 計畫, 研討會…) is skipped.
 """
 
 from __future__ import annotations

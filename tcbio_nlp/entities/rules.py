@@ -68,22 +68,26 @@ class EntityRules(StatelessPipe):
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        norm = doc_norm_text(doc)
-        text = doc.text if doc.ents else ""
+        if not doc.ents:
+            return doc
+        norm, text = doc_norm_text(doc), doc.text
         out: list[Span] = []
         for ent in doc.ents:
             out.extend(self.fix(doc, norm, ent, text))
         doc.ents = non_overlapping(out)
         return doc
 
-    def fix(self, doc: Doc, norm: str, ent: Span, text: str | None = None) -> list[Span]:
-        """The spans that replace ``ent`` (none, one, or a Chinese and a Latin name)."""
+    def fix(self, doc: Doc, norm: str, ent: Span, text: str) -> list[Span]:
+        """The spans that replace ``ent`` (none, one, or a Chinese and a Latin name).
+
+        ``norm`` is the normalised text, ``text`` the text as written (``doc.text``, built once).
+        """
         label = ent.label_
         if label == "MONEY" and not _CURRENCY.search(norm[ent.start_char:ent.end_char]):
             return []
         start, end = ent.start_char, ent.end_char
         if label in _CLAUSE_BREAK:
-            m = _CLAUSE_BREAK[label].search(doc.text if text is None else text, start, end)
+            m = _CLAUSE_BREAK[label].search(text, start, end)
             if m:
                 end = m.start()
         if label == "AGENCY":
