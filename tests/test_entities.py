@@ -108,3 +108,37 @@ def test_latin_product_name_ends_before_an_inner_ingredient(nlp, name, expected)
 def test_agency_gazetteer_joins_a_unit_written_after_the_name(nlp, text, before, expected) -> None:
     doc = nlp.get_pipe("tcbio_agency_gazetteer")(_with_ents(nlp, text, before))
     assert _ents(doc) == expected
+
+
+def test_agency_gazetteer_finds_a_body_by_the_full_name_its_alias_row_gives(nlp) -> None:
+    # ICH is in the alias table with its full name; the full name written alone is a body too (seed 004)
+    text = "衛福部食藥署參與第二季及第四季國際醫藥法規協和會(ICH)會員大會(Assembly)"
+    doc = nlp.get_pipe("tcbio_agency_gazetteer")(nlp.make_doc(text))
+    assert ("國際醫藥法規協和會", "AGENCY") in _ents(doc)
+    assert ("ICH", "AGENCY") in _ents(doc)
+
+
+def test_agency_gazetteer_finds_a_body_created_after_the_2016_registry_data(nlp) -> None:
+    text = "經濟部中小及新創企業署未來將持續引導創育機構串接公私協力資源"  # seed 004, 生技育成
+    doc = nlp.get_pipe("tcbio_agency_gazetteer")(nlp.make_doc(text))
+    assert _ents(doc) == [("經濟部中小及新創企業署", "AGENCY")]
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # an agency inside a quoted course or programme name is part of that name (seed 004)
+        ("辦理「美國 FDA 申請查驗登記實務」及「歐盟醫療器材法規(MDR)申請查驗登記實務」課程", "美國 FDA", []),
+        ("執行「行政院生物技術產業單一窗口」，提供60件有關法規查驗", "行政院", []),
+        # a quoted name that is the agency itself stays
+        ("成立「經濟部生技醫藥產業發展推動小組」", "經濟部生技醫藥產業發展推動小組",
+         [("經濟部生技醫藥產業發展推動小組", "AGENCY")]),
+        # a quotation with a clause break in it is speech, not a title
+        ("他說「衛福部已完成審查，將於下月公告」", "衛福部", [("衛福部", "AGENCY")]),
+    ],
+)
+def test_agency_inside_a_quoted_title_is_not_an_agency(nlp, text, predicted, expected) -> None:
+    doc = nlp.get_pipe("tcbio_entity_rules")(_with_ents(nlp, text, [(predicted, "AGENCY")]))
+    assert _ents(doc) == expected
+    # nor does the gazetteer find the name there
+    assert _ents(nlp.get_pipe("tcbio_agency_gazetteer")(nlp.make_doc(text))) == expected

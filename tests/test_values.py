@@ -59,3 +59,27 @@ def test_shared_prefix_list_lists_each_number() -> None:
 
 def test_document_numbers_are_not_licences() -> None:
     assert parse_licence("第17條之1") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        # bodies of the 2022-2023 reorganisations, missing from the 2016 registry data
+        ("中企署", "經濟部中小及新創企業署"),
+        ("農村發展及水土保持署", "農業部農村發展及水土保持署"),
+        ("核安會", "核能安全委員會"),
+        # the full name an alias row gives is itself a name of the body
+        ("國際醫藥法規協和會", "國際醫藥法規協和會"),
+        ("財團法人醫藥品查驗中心", "財團法人醫藥品查驗中心"),
+        # the 2016 data still counts
+        ("經濟部標準檢驗局", "經濟部標準檢驗局"),
+    ],
+)
+def test_agency_registry_gives_canonical_names(name: str, canonical: str) -> None:
+    from pathlib import Path
+
+    from tcbio_nlp.values.agency import AgencyRegistry
+
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    registry = AgencyRegistry.from_sources(shared / "data" / "tw_agencies" / "tw_gov_org_2016_output.json")
+    assert registry.canonical(name) == canonical

@@ -9,7 +9,7 @@ together become one, and an AGENCY directly followed by a unit no component foun
 (農業部 + 高雄區農業改良場, 國發會 + 產業發展處) is extended over it — up to six Chinese
 words, none of them a function word, the last ending in a unit word (``UNIT_SUFFIXES``).
 A match directly followed by a word that makes it part of a law, plan or event name
-(組織法, 計畫, 研討會…) is skipped.
+(組織法, 計畫, 研討會…), or inside a quoted title (「美國 FDA 申請查驗登記實務」), is skipped.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from spacy.training import Example
 
 from ..normalization import doc_norm_text, normalize_text
 from ..values.agency import AgencyRegistry
-from .spans import add_entities, char_spans
+from .spans import add_entities, char_spans, inside_title
 
 # a name followed by one of these is part of a law, plan, event or award name, not a body
 DEFAULT_BLOCKING_SUFFIXES = [
@@ -110,7 +110,7 @@ class AgencyGazetteer:
                 merged.append([a, b])
         out = []
         for a, b in merged:
-            if self._blocker is not None and self._blocker.match(text, b):
+            if (self._blocker is not None and self._blocker.match(text, b)) or inside_title(text, a, b):
                 continue
             out.append((a, b, "AGENCY"))
         return out

@@ -15,6 +15,8 @@ learn:
   an ingredient in parentheses inside it (`Ezzicad (Ezetimibe) 10mg Tablets` → `Ezzicad`);
 - a name never runs across a clause: a predicted AGENCY or PRODUCT ends before the first
   ，。； or blank line in it (and a PRODUCT before an enumeration comma 、);
+- an agency inside a quoted title is part of that name, not an AGENCY
+  (辦理「美國 FDA 申請查驗登記實務」課程; ``spans.inside_title``);
 - a predicted AGENCY ends before a word that starts a clause (亦, 將, 設有…,
   ``CLAUSE_WORDS``), and an all-lowercase Latin word is not an agency;
 - a Chinese agency name ends in the word for a body (部, 署, 中心, 所, 場…): a predicted
@@ -31,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalization import doc_norm_text
-from .spans import StatelessPipe, non_overlapping
+from .spans import StatelessPipe, inside_title, non_overlapping
 
 _CURRENCY = re.compile(r"元|幣|\$|美金|美元|歐元|日圓|英鎊|鎊|人民幣|港元|NT|US")
 _EDGE_PUNCT = "◎●○■□◆◇※★☆·•、，。：；,.:;!?！？「」『』()（）[]【】《》〈〉-–—/ \t\n"
@@ -93,6 +95,8 @@ class EntityRules(StatelessPipe):
         if label == "AGENCY":
             if _LOWERCASE_WORDS.fullmatch(norm, start, end):
                 return []  # "biomedical": Latin agency names are acronyms or capitalised
+            if inside_title(norm, start, end):
+                return []  # part of a quoted course, plan or law name
             clause = next((t.idx for t in ent[1:] if t.text in CLAUSE_WORDS and t.idx < end), None)
             if clause is not None:
                 end = clause

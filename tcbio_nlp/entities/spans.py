@@ -69,3 +69,24 @@ class StatelessPipe:
 
     def from_disk(self, path: Any, **kwargs: Any) -> StatelessPipe:
         return self
+
+
+_TITLE_CLOSE = {"「": "」", "《": "》", "『": "』"}
+_NOT_IN_TITLE = frozenset("，。；,;\n「」《》『』")
+MAX_TITLE = 60
+
+
+def inside_title(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` is part of, but not all of, a quoted title (「…」《…》『…』).
+
+    The guidelines do not annotate an agency inside the name of a law, plan, course or event,
+    and this genre quotes such names: 辦理「美國 FDA 申請查驗登記實務」課程, 「行政院生物技術產業單一窗口」.
+    A quotation with a clause break in it (，。；) is speech, not a title.
+    """
+    start = max(text.rfind(q, max(0, a - MAX_TITLE), a) for q in _TITLE_CLOSE)
+    if start < 0:
+        return False
+    end = text.find(_TITLE_CLOSE[text[start]], b, b + MAX_TITLE)
+    if end < 0 or any(c in _NOT_IN_TITLE for c in text[start + 1:end]):
+        return False
+    return (start + 1, end) != (a, b)

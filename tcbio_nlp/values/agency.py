@@ -48,8 +48,12 @@ class AgencyRegistry:
                     self.add(name + unit, name + unit)
 
     def add_alias_rows(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Each row's name, and its canonical full name too: a body is also written by its full name."""
+        rows = list(rows)
         for name, canonical in rows:
             self.add(name, canonical, overwrite=True)
+        for _, canonical in rows:
+            self.add(canonical, canonical)
 
     def add(self, name: str, canonical: str, overwrite: bool = False) -> None:
         key = normalize_text(name)
