@@ -38,6 +38,10 @@ def _ents(doc) -> list[tuple[str, str]]:
         # a Latin name is left alone, a lowercase word is not an agency
         ("已獲美國 FDA 核准", "FDA", [("FDA", "AGENCY")]),
         ("促進 biomedical 產業", "biomedical", []),
+        # a verb of which the agency is the subject ends it, though it ends in a body character (treebank)
+        ("他在首都高等法院判處死刑", "首都高等法院判處", [("首都高等法院", "AGENCY")]),
+        # a Chinese name followed by a full stop is still a Chinese name: no body word, no agency (treebank)
+        ("總共13 家銀行獲得了首批人民幣做市商牌照.", "首批人民幣做市商牌照.", []),
         # a clause word ends the name; what is left names no body
         ("財團法人研究機構亦分別設有生技創新育成中心，協助將研發成果",
          "財團法人研究機構亦分別設有生技創新育成中心", []),
@@ -98,6 +102,9 @@ def test_latin_product_name_ends_before_an_inner_ingredient(nlp, name, expected)
         ("中央研究院生醫轉譯研究中心創服育成專題中心\n",
          [("中央研究院生醫轉譯研究中心", "AGENCY"), ("創服育成專題中心", "AGENCY")],
          [("中央研究院生醫轉譯研究中心創服育成專題中心", "AGENCY")]),
+        # a building a body runs is not its unit (treebank)
+        ("他花費了許多時間來比較加拿大地質調查局博物館中的恐龍化石", [("加拿大地質調查局", "AGENCY")],
+         [("加拿大地質調查局", "AGENCY")]),
         # a verb that ends in a unit character is not a unit
         ("與亞蔬-世界蔬菜中心簽署合作備忘錄", [("亞蔬-世界蔬菜中心", "AGENCY")], [("亞蔬-世界蔬菜中心", "AGENCY")]),
         # a name the model already found after a title is not swallowed

@@ -17,8 +17,9 @@ learn:
   ，。； or blank line in it (and a PRODUCT before an enumeration comma 、);
 - an agency inside a quoted title is part of that name, not an AGENCY
   (辦理「美國 FDA 申請查驗登記實務」課程; ``spans.inside_title``);
-- a predicted AGENCY ends before a word that starts a clause (亦, 將, 設有…,
-  ``CLAUSE_WORDS``), and an all-lowercase Latin word is not an agency;
+- a predicted AGENCY ends before a word that starts a clause (亦, 將, 設有…) or a verb
+  whose subject it is (批准, 判處…; ``CLAUSE_WORDS``), and an all-lowercase Latin word is
+  not an agency;
 - a Chinese agency name ends in the word for a body (部, 署, 中心, 所, 場…): a predicted
   AGENCY that runs on (`農業部高雄區農業改良場與臺灣大學合作`) is cut back to its last
   such character, and one with none (`美國醫材`) is dropped. The characters are those
@@ -56,6 +57,8 @@ AGENCY_FINAL_CHARS = frozenset("心部署所院會場組局司府室省盟處織
 CLAUSE_WORDS = frozenset([
     "亦", "將", "並", "已", "也", "均", "皆", "為", "是", "於", "在", "的", "之", "等", "設有", "分別",
     "以及", "透過", "經由", "由於", "共同", "協助", "推動", "辦理", "進行", "提供", "表示", "指出",
+    # verbs of which an agency is the subject (外管局批准…, 法院判處…, 政府試圖…)
+    "批准", "核准", "核定", "宣布", "決定", "試圖", "判處", "判決", "要求", "發布", "公告", "通過",
 ])
 _LOWERCASE_WORDS = re.compile(r"[a-z][a-z\- ]*")
 
@@ -125,7 +128,12 @@ class EntityRules(StatelessPipe):
 
 
 def _agency_end(text: str, a: int, b: int) -> int:
-    """End of an AGENCY cut back to its last body-word character; ``a`` when a Chinese name has none."""
+    """End of an AGENCY cut back to its last body-word character; ``a`` when a Chinese name has none.
+
+    Whether the name is Chinese is read from its last character before edge punctuation
+    (a predicted `…牌照.` is a Chinese name, not a Latin one).
+    """
+    a, b = _trim(text, a, b)
     if not _CJK.match(text[b - 1:b]):
         return b  # Latin names and acronyms (FDA, International Coalition of …) are left alone
     for i in range(b - 1, a - 1, -1):
