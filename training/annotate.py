@@ -190,10 +190,11 @@ def cut() -> None:
                 source, _, selection = source.partition("#")
                 sents = gsd_sentences(source)
                 tag = "gsddev" if source == GSD_DEV else "gsdtrain"
-                items = [(f"{tag}-{sid}", f"{source}#{sid}", 0, len(text), text)
-                         for sid, text in sents.items() if GSD_MONEY_RE.search(text)]
                 if selection == "agency":
                     items = _gsd_agency_items(sents, source, tag, share=0.15 if source == GSD_DEV else 0.85)
+                else:
+                    items = [(f"{tag}-{sid}", f"{source}#{sid}", 0, len(text), text)
+                             for sid, text in sents.items() if GSD_MONEY_RE.search(text)]
             else:
                 doc = (SHARED / source).read_text("utf8")
                 stem = Path(source).name[:3]

@@ -27,6 +27,7 @@ from spacy.training import Example
 
 from ..normalization import doc_norm_text, normalize_text
 from ..values.agency import AgencyRegistry
+from .rules import SUBJECT_VERBS
 from .spans import add_entities, char_spans, inside_title
 
 # a name followed by one of these is part of a law, plan, event or award name, not a body
@@ -45,7 +46,7 @@ _NOT_IN_UNIT = frozenset([
     "建置", "設立", "設置", "成立", "推動", "辦理", "補助", "委託", "輔導", "協助", "支持", "提供", "邀請",
     "合作", "主辦", "執行", "規劃", "籌設", "核定", "法人", "副總", "院長", "部長", "署長", "局長", "主任",
     "所長", "處長", "司長", "執行長", "主委", "次長", "代表", "委員",
-    "批准", "核准", "宣布", "決定", "試圖", "改善", "判處", "判決", "審理", "要求", "發布", "公告", "通過",
+    *SUBJECT_VERBS, "改善", "審理",
 ])
 # words that end in a unit character without being a unit: rooms and labs are places
 # (國家實驗研究院跨領域核心實驗室 → 國家實驗研究院), and verbs and common nouns (亞蔬-世界蔬菜中心簽署)

@@ -52,13 +52,16 @@ _CLAUSE_BREAK = {"AGENCY": re.compile(r"[，。；]|,(?=[\u4e00-\u9fff])|\n\s*\n
 # (without 作 議 壇 區, which end one name each and many ordinary words: 合作, 建議, 園區), plus
 # 館 廳 科 隊 from the guidelines' kinds of public bodies
 AGENCY_FINAL_CHARS = frozenset("心部署所院會場組局司府室省盟處織" "館廳科隊")
+# verbs of which an agency is the subject (外管局批准…, 法院判處…, 政府試圖…)
+SUBJECT_VERBS = frozenset([
+    "批准", "核准", "核定", "宣布", "決定", "試圖", "判處", "判決", "要求", "發布", "公告", "通過",
+])
 # words that start a clause and never sit inside an agency name (none is inside a gold name of the corpus;
 # conjunctions are: 健康政策與醫療科技評估中心, 經濟部中小及新創企業署)
 CLAUSE_WORDS = frozenset([
     "亦", "將", "並", "已", "也", "均", "皆", "為", "是", "於", "在", "的", "之", "等", "設有", "分別",
     "以及", "透過", "經由", "由於", "共同", "協助", "推動", "辦理", "進行", "提供", "表示", "指出",
-    # verbs of which an agency is the subject (外管局批准…, 法院判處…, 政府試圖…)
-    "批准", "核准", "核定", "宣布", "決定", "試圖", "判處", "判決", "要求", "發布", "公告", "通過",
+    *SUBJECT_VERBS,
 ])
 _LOWERCASE_WORDS = re.compile(r"[a-z][a-z\- ]*")
 
