@@ -20,7 +20,6 @@ sets are never augmented.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -29,11 +28,10 @@ from spacy.language import Language
 from spacy.training import Example
 from spacy.util import registry
 
-from .entities.rules import AGENCY_FINAL_CHARS
+from .entities.rules import AGENCY_FINAL_CHARS, CJK
 from .lexicon import tfda_product_names
 from .values.agency import AgencyRegistry
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # a swap pool per label: (Chinese names, Latin names)
 NamePools = dict[str, tuple[list[str], list[str]]]
 
@@ -66,7 +64,7 @@ def create_name_swap_augmenter(
 
 def product_pool(tfda_dir: str | Path) -> tuple[list[str], list[str]]:
     names = tfda_product_names(tfda_dir)
-    chinese = [n for n in names if _CJK.search(n) and len(n) <= 40]
+    chinese = [n for n in names if CJK.search(n) and len(n) <= 40]
     latin = [n for n in names if n.isascii() and len(n) <= 60]
     if not chinese or not latin:
         raise ValueError(f"no TFDA product names found in {tfda_dir!r} (expected the licence CSVs there)")
@@ -76,7 +74,7 @@ def product_pool(tfda_dir: str | Path) -> tuple[list[str], list[str]]:
 def agency_pool(tw_agencies_json: str | Path | None) -> tuple[list[str], list[str]]:
     """Registry names that end like the corpus's agency names (…部, …署, …委員會, …中心, FDA)."""
     names = AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None).names
-    chinese = sorted(n for n in names if 2 <= len(n) <= 20 and _CJK.search(n) and n[-1] in AGENCY_FINAL_CHARS)
+    chinese = sorted(n for n in names if 2 <= len(n) <= 20 and CJK.search(n) and n[-1] in AGENCY_FINAL_CHARS)
     latin = sorted(n for n in names if n.isascii() and len(n) >= 2)
     if not chinese:
         raise ValueError(f"no agency names found (tw_agencies_json={tw_agencies_json!r})")
@@ -100,7 +98,7 @@ def name_swap_augmenter(
         name = e.text
         if e.label_ in pools and rng.random() < swap_probability:
             chinese, latin = pools[e.label_]
-            pool = chinese if _CJK.search(e.text) else latin
+            pool = chinese if CJK.search(e.text) else latin
             if pool:
                 name = rng.choice(pool)
                 swapped = True

@@ -114,7 +114,7 @@ class AgencyGazetteer:
                 merged.append([a, b])
         out = []
         for a, b in merged:
-            if (self._blocker is not None and self._blocker.match(text, b)) or inside_title(text, a, b):
+            if self._blocked_after(text, b) or inside_title(text, a, b):
                 continue
             out.append((a, b, "AGENCY"))
         return out
@@ -169,9 +169,12 @@ class AgencyGazetteer:
                 b = tok.idx + len(tok)
                 if norm.endswith(_NOT_UNIT_ENDINGS, end, b):
                     return end
-                blocked = self._blocker is not None and self._blocker.match(norm, b)
-                return end if blocked else b
+                return end if self._blocked_after(norm, b) else b
         return end
+
+    def _blocked_after(self, text: str, b: int) -> bool:
+        """A name ending at ``b`` is followed by a word that makes it part of a law, plan or event name."""
+        return self._blocker is not None and self._blocker.match(text, b) is not None
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
         return self.scorer(examples, **kwargs) if self.scorer else {}

@@ -41,7 +41,7 @@ _EDGE_PUNCT = "◎●○■□◆◇※★☆·•、，。：；,.:;!?！？「
 _OPEN_QUOTES = "\"“”'‘’〝〞"
 _TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]$")
 _CJK_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff0-9%])\s+(?=[A-Za-z])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 # a parenthesised active ingredient inside a Latin name, more of the name after it:
 # CARDOLOL TABLETS 10MG (PROPRANOLOL) "VPP" → CARDOLOL TABLETS 10MG (corpus convention, NOTES-a6.md 1)
 _INNER_INGREDIENT = re.compile(r"\s*[（(][A-Za-z][A-Za-z\-]{4,}(?: [A-Za-z][A-Za-z\-]+)?[）)]\s+(?=[\w\"“〝'])")
@@ -115,7 +115,7 @@ class EntityRules(StatelessPipe):
             a, b = _trim(norm, a, b)
             if label == "PRODUCT":
                 m = _INNER_INGREDIENT.search(norm, a, b)
-                if m and m.start() > a and not _CJK.search(norm, a, b):
+                if m and m.start() > a and not CJK.search(norm, a, b):
                     a, b = _trim(norm, a, m.start())
                 m = _TRAILING_INGREDIENT.search(norm, a, b)
                 if m and m.start() > a:
@@ -137,7 +137,7 @@ def _agency_end(text: str, a: int, b: int) -> int:
     (a predicted `…牌照.` is a Chinese name, not a Latin one).
     """
     a, b = _trim(text, a, b)
-    if not _CJK.match(text[b - 1:b]):
+    if not CJK.match(text[b - 1:b]):
         return b  # Latin names and acronyms (FDA, International Coalition of …) are left alone
     for i in range(b - 1, a - 1, -1):
         c = text[i]
@@ -153,7 +153,7 @@ def _split_chinese_latin(text: str, a: int, b: int) -> list[tuple[int, int]]:
     SOLUTION`` and ``長興 COVID-19 抗原快速檢測試劑`` stay whole.
     """
     for m in _CJK_THEN_LATIN.finditer(text, a, b):
-        if _CJK.search(text, a, m.start()) and not _CJK.search(text, m.end(), b):
+        if CJK.search(text, a, m.start()) and not CJK.search(text, m.end(), b):
             return [(a, m.start()), (m.end(), b)]
     return [(a, b)]
 
