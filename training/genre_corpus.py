@@ -1,0 +1,537 @@
+"""The genre corpus: whole documents of every genre, annotated for entities and sections.
+
+Each document is an excerpt that starts at the document's beginning: the whole document, or
+its first ``MIN_EXCERPT``+ characters cut at a line end (``excerpt_end``). Its entities are
+written inline in ``corpora/genre/ann/<doc>.ann`` (the markup of ``training/annotate.py``), its
+sections in ``corpora/genre/sections/<doc>.tsv`` (the sheet format of ``corpora/sections``, line
+numbers of the excerpt). Test documents are annotated twice, independently
+(``corpora/genre/double/{a,b}/``), then adjudicated into ``ann/`` and ``sections/``.
+
+    python training/genre_corpus.py select      # (once) choose, deduplicate and split documents
+    python training/genre_corpus.py blanks      # write unannotated files for the annotators
+    python training/genre_corpus.py check       # markup = source text, hard rules, sheets, reserved overlap
+    python training/genre_corpus.py agreement   # test: pairwise agreement of the two annotations
+    python training/genre_corpus.py build       # corpora/genre/{train,dev,test}.jsonl
+    python training/genre_corpus.py stats       # documents, characters, spans per genre and split
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import importlib.util
+import json
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from annotate import LABELS, SPAN_RE, parse_markup  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+GENRE_DIR = ROOT / "corpora" / "genre"
+DOCS_TSV = GENRE_DIR / "documents.tsv"
+ANN_DIR = GENRE_DIR / "ann"
+SECTIONS_DIR = GENRE_DIR / "sections"
+DOUBLE_DIR = GENRE_DIR / "double"
+TEXTS_DIR = GENRE_DIR / "texts"  # documents not in ../shared (found elsewhere; sources in texts/MANIFEST.tsv)
+POOL = "data/genre_pool"
+RECALL = "data/registries/drug_recall_tfda34/data.json"
+HEALTH_FOOD = "data/registries/health_food_tfda19/19_2.csv"
+SECTION_LABELS = (
+    "front_matter", "summary", "purpose", "process", "strategy",
+    "results", "reflection", "recommendation", "conclusion", "appendix",
+)
+MIN_EXCERPT = 1500  # an excerpt is the whole document or at least this many characters from its start
+MAX_WHOLE = 2400  # documents up to this length are taken whole
+NEAR_COPY = 0.5  # share of a document's 8-character strings found in another: the two are near-copies
+SEED = 20261204
+
+# documents per split (test, dev, train) and genre; genres with no dev/train quota are test-only ("unseen")
+QUOTAS: dict[str, tuple[int, int, int]] = {
+    "tfda_announcement": (8, 4, 6),
+    "legislative_record": (6, 3, 4),
+    "law_health": (5, 3, 3),
+    "regulation_draft_notice": (6, 3, 4),
+    "gazette_biotech_other_agencies": (6, 3, 4),
+    "nhi_announcement": (6, 3, 4),
+    "mohw_order": (5, 3, 3),
+    "cdc_hpa_announcement": (5, 3, 3),
+    "ly_interpellation": (5, 3, 3),
+    "constitutional_interpretation": (6, 0, 0),
+    "court_judgment": (10, 0, 0),
+    "nhi_drug_committee": (1, 1, 1),
+    "drug_recall_notice": (6, 3, 10),
+    "health_food_licence": (3, 2, 5),
+}
+UNSEEN_GENRES = tuple(g for g, (_, dev, train) in QUOTAS.items() if dev == 0 and train == 0)
+# a document's product signal: drawn with more weight, so that the corpus has products to learn and test
+PRODUCT_SIGNAL = re.compile(
+    r"®|™|膠囊|錠|注射劑|注射液|疫苗|軟膏|乳膏|內服液|口服液|顆粒|糖漿|[藥醫]器?[製輸]字第|[\"“〝”][^\"“”〝〞\n]{1,6}[\"”〞]"
+)
+
+
+@dataclass
+class Document:
+    doc: str
+    genre: str
+    split: str
+    source: str
+    end: int
+    note: str = ""
+
+
+# ---------------------------------------------------------------- source texts
+
+
+def recall_notices() -> dict[str, str]:
+    """TFDA recall records grouped by their notice number (文號): one notice, one document."""
+    records = json.loads((SHARED / RECALL).read_text("utf8"))
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for rec in records:
+        if (rec.get("文號") or "").strip():  # a record without a notice number belongs to no notice
+            groups[rec["文號"].strip()].append(rec)
+    out = {}
+    for number, recs in groups.items():
+        blocks = [
+            "\n".join(f"{key}：{str(rec.get(key) or '').strip()}" for key in
+                      ("回收分級", "文號", "日期", "產品", "許可證字號", "批號", "許可證持有者", "原因"))
+            for rec in recs
+        ]
+        out[hashlib.sha1(number.encode("utf8")).hexdigest()[:10]] = "\n\n".join(blocks).replace("\r\n", "\n")
+    return out
+
+
+def health_food_records() -> dict[str, str]:
+    """One registered health food (衛署/衛部健食字) as its licence record."""
+    out = {}
+    with open(SHARED / HEALTH_FOOD, encoding="utf-8-sig", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            text = "\n".join(f"{key}：{(rec.get(key) or '').strip()}" for key in
+                             ("許可證字號", "中文品名", "核可日期", "申請商", "證況", "保健功效相關成分", "保健功效",
+                              "保健功效宣稱", "警語", "注意事項"))
+            out[rec["許可證字號"].strip()] = text.replace("\r\n", "\n")
+    return out
+
+
+_CACHE: dict[str, dict[str, str]] = {}
+
+
+def full_text(source: str) -> str:
+    """The whole text of a document named by its `source` (see documents.tsv)."""
+    kind, _, key = source.partition(":")
+    if kind == "pool":
+        return (SHARED / POOL / key).read_text("utf8")
+    if kind == "recall":
+        return _CACHE.setdefault("recall", recall_notices())[key]
+    if kind == "healthfood":
+        return _CACHE.setdefault("healthfood", health_food_records())[key]
+    if kind == "text":
+        return (TEXTS_DIR / key).read_text("utf8")
+    raise ValueError(f"unknown source kind in {source!r}")
+
+
+def excerpt_end(text: str) -> int:
+    """Whole document up to MAX_WHOLE characters, else the first line end at or after MIN_EXCERPT (trailing space cut)."""
+    if len(text.rstrip()) <= MAX_WHOLE:
+        return len(text.rstrip())
+    cut = text.find("\n", MIN_EXCERPT)
+    if cut < 0 or cut > MAX_WHOLE + 1500:  # one very long line: end after a full stop instead
+        stop = text.find("。", MIN_EXCERPT)
+        cut = stop + 1 if 0 <= stop < MAX_WHOLE + 1500 else len(text.rstrip())
+    return len(text[:cut].rstrip())
+
+
+def doc_text(doc: Document) -> str:
+    return full_text(doc.source)[: doc.end]
+
+
+# ---------------------------------------------------------------- selection
+
+
+def _grams(text: str, n: int = 8) -> set[str]:
+    s = re.sub(r"\s+", "", text)
+    return {s[i : i + n] for i in range(len(s) - n + 1)}
+
+
+def _candidates() -> dict[str, list[tuple[str, str, str]]]:
+    """genre → [(doc id, source, cluster key)], the cluster key grouping parts of one sitting or file."""
+    out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    with open(SHARED / POOL / "MANIFEST.tsv", encoding="utf8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            genre = row["genre"]
+            cluster = row["source"].split("#")[0] if genre in ("legislative_record", "ly_interpellation") else row["file"]
+            out[genre].append((Path(row["file"]).stem, f"pool:{row['file']}", cluster))
+    for key, text in recall_notices().items():
+        out["drug_recall_notice"].append((f"recall_{key}", f"recall:{key}", f"recall:{key}"))
+    for key in health_food_records():
+        slug = re.sub(r"\W", "", key)
+        out["health_food_licence"].append((f"healthfood_{slug}", f"healthfood:{key}", f"healthfood:{key}"))
+    return out
+
+
+def _old_corpus_grams() -> set[str]:
+    grams: set[str] = set()
+    for path in sorted((ROOT / "corpora" / "annotation").glob("*.ann")):
+        for ex in parse_markup(path):
+            grams |= _grams(ex.text)
+    return grams
+
+
+def select() -> list[Document]:
+    """Weighted draw per genre (more weight for product signal), near-copies clustered, quotas filled by cluster."""
+    rng = random.Random(SEED)
+    old = _old_corpus_grams()
+    chosen: list[Document] = []
+    chosen_grams: list[tuple[int, set[str]]] = []
+    dropped: list[str] = []
+    candidates = _candidates()
+    for genre, (n_test, n_dev, n_train) in QUOTAS.items():
+        cands = candidates[genre]
+        keyed = []
+        for doc_id, source, cluster in cands:
+            text = full_text(source)
+            end = excerpt_end(text)
+            signal = len(PRODUCT_SIGNAL.findall(text[:end]))
+            if genre == "drug_recall_notice":
+                signal = text.count("產品：")
+            weight = 1 + min(signal, 20)
+            keyed.append((rng.random() ** (1 / weight), doc_id, source, cluster, end))
+        keyed.sort(reverse=True)
+        need = {"test": n_test, "dev": n_dev, "train": n_train}
+        order = [s for s in ("test", "dev", "train") for _ in range(need[s])]
+        cluster_split: dict[str, str] = {}
+        for _, doc_id, source, cluster, end in keyed:
+            if not order and cluster not in cluster_split:
+                break
+            text = full_text(source)[:end]
+            grams = _grams(text)
+            if not grams:
+                continue
+            if len(grams & old) / len(grams) > NEAR_COPY:
+                dropped.append(f"{doc_id}\tnear-copy of the old corpus")
+                continue
+            near = [i for i, g in chosen_grams if len(grams & g) / min(len(grams), len(g)) > NEAR_COPY]
+            if near:
+                dropped.append(f"{doc_id}\tnear-copy of {chosen[near[0]].doc}")
+                continue
+            if cluster in cluster_split:
+                dropped.append(f"{doc_id}\tsame sitting/file as a chosen document")
+                continue
+            split = order.pop(0)
+            cluster_split[cluster] = split
+            chosen_grams.append((len(chosen), grams))
+            chosen.append(Document(doc_id, genre, split, source, end))
+    GENRE_DIR.mkdir(parents=True, exist_ok=True)
+    (GENRE_DIR / "dropped.tsv").write_text("doc\treason\n" + "\n".join(dropped) + "\n", "utf8")
+    return chosen
+
+
+def write_documents(docs: list[Document]) -> None:
+    GENRE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DOCS_TSV, "w", encoding="utf8") as fh:
+        fh.write("doc\tgenre\tsplit\tsource\tend\tchars\tnote\n")
+        for d in docs:
+            fh.write(f"{d.doc}\t{d.genre}\t{d.split}\t{d.source}\t{d.end}\t{d.end}\t{d.note}\n")
+
+
+def read_documents() -> list[Document]:
+    with open(DOCS_TSV, encoding="utf8") as fh:
+        return [Document(r["doc"], r["genre"], r["split"], r["source"], int(r["end"]), r.get("note") or "")
+                for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def header(doc: Document) -> str:
+    return f"@@ id={doc.doc} split={doc.split} genre={doc.genre} source={doc.source} start=0 end={doc.end}"
+
+
+def blanks() -> None:
+    """Unannotated markup and numbered-line views for the annotators (never overwrites)."""
+    for doc in read_documents():
+        text = doc_text(doc)
+        dirs = [DOUBLE_DIR / "a", DOUBLE_DIR / "b"] if doc.split == "test" else [ANN_DIR]
+        for d in dirs:
+            d.mkdir(parents=True, exist_ok=True)
+            path = d / f"{doc.doc}.ann"
+            if not path.exists():
+                path.write_text(f"{header(doc)}\n{text}\n", "utf8")
+        view = GENRE_DIR / "views" / f"{doc.doc}.txt"
+        view.parent.mkdir(parents=True, exist_ok=True)
+        view.write_text("".join(f"{i:>4}\t{line}\n" for i, line in enumerate(text.split("\n"), 1)), "utf8")
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _reserved_overlap():
+    """The shared reserved-overlap checker (../shared/tools/reserved_overlap.py), imported as a module."""
+    path = SHARED / "tools" / "reserved_overlap.py"
+    spec = importlib.util.spec_from_file_location("reserved_overlap", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_sheet(path: Path) -> list[tuple[int, int, str, str | None]]:
+    rows = []
+    for raw in path.read_text("utf8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cols = raw.split("\t")
+        if len(cols) < 4:
+            raise ValueError(f"{path.name}: row {raw!r} needs line, level, label, heading")
+        line, level, label, heading = cols[:4]
+        rows.append((int(line), int(level), label.strip(), None if heading.strip() == "-" else heading))
+    return rows
+
+
+_NOSPACE = re.compile(r"\s+")
+
+
+def sheet_problems(path: Path, text: str) -> list[str]:
+    errs = []
+    try:
+        rows = read_sheet(path)
+    except ValueError as exc:
+        return [str(exc)]
+    lines = text.split("\n")
+    prev = -1
+    if not rows:
+        return [f"{path.name}: empty sheet (a document without headings is one row: 0 0 <label> -)"]
+    for k, (line, level, label, heading) in enumerate(rows):
+        if label not in SECTION_LABELS:
+            errs.append(f"{path.name}: unknown label {label!r}")
+        if line <= prev:
+            errs.append(f"{path.name}: line {line} not after {prev}")
+        prev = line
+        if line == 0:
+            if k != 0 or level != 0:
+                errs.append(f"{path.name}: line 0 (text before the first heading) must be the first row, level 0")
+            continue
+        if line > len(lines):
+            errs.append(f"{path.name}: line {line} beyond the excerpt ({len(lines)} lines)")
+            continue
+        if level < 1:
+            errs.append(f"{path.name}: heading on line {line} needs level >= 1")
+        if heading is None or _NOSPACE.sub("", heading) not in _NOSPACE.sub("", lines[line - 1]):
+            errs.append(f"{path.name}: heading {heading!r} is not on line {line}: {lines[line - 1][:40]!r}")
+    if rows[0][0] != 0 and text[: sum(len(x) + 1 for x in lines[: rows[0][0] - 1])].strip():
+        errs.append(f"{path.name}: text before the first heading needs a row 0 0 <label> -")
+    return errs
+
+
+def problems(path: Path, docs: dict[str, Document]) -> list[str]:
+    errs = []
+    exs = parse_markup(path)
+    if len(exs) != 1:
+        return [f"{path}: one document per file expected, found {len(exs)}"]
+    ex = exs[0]
+    doc = docs.get(ex.id)
+    if doc is None:
+        return [f"{path}: {ex.id} is not in documents.tsv"]
+    text = doc_text(doc)
+    if ex.text != text:
+        k = next((i for i, (x, y) in enumerate(zip(ex.text, text, strict=False)) if x != y), min(len(ex.text), len(text)))
+        errs.append(f"{path.name}: text differs from source at {k}: markup {ex.text[k:k+20]!r} vs source {text[k:k+20]!r}")
+    raw = path.read_text("utf8")
+    if raw.count("⟦") != raw.count("⟧") or len(SPAN_RE.findall(raw)) != raw.count("⟦"):
+        errs.append(f"{path.name}: malformed markup (a ⟦ without its |LABEL⟧)")
+    for e in ex.entities:
+        t = e["text"]
+        if e["label"] not in LABELS:
+            errs.append(f"{path.name}: unknown label {e['label']} on {t!r}")
+        if t != t.strip():
+            errs.append(f"{path.name}: span {t!r} starts or ends with whitespace")
+        if e["label"] in ("MONEY", "LICENSE_NO") and doc.split == "test" and "gold_norm" not in e:
+            errs.append(f"{path.name}: test {e['label']} {t!r} has no gold value")
+    return errs
+
+
+def check(paths: list[Path] | None = None) -> int:
+    docs = {d.doc: d for d in read_documents()}
+    if paths is None:
+        paths = sorted(ANN_DIR.glob("*.ann")) + sorted(DOUBLE_DIR.glob("*/*.ann"))
+    n_bad = 0
+    for path in paths:
+        if path.suffix == ".tsv":
+            doc = docs.get(path.stem)
+            errs = [f"{path}: not in documents.tsv"] if doc is None else sheet_problems(path, doc_text(doc))
+        else:
+            errs = problems(path, docs)
+            sheet = path.with_suffix(".tsv") if path.parent.parent == DOUBLE_DIR else SECTIONS_DIR / f"{path.stem}.tsv"
+            if sheet.exists() and path.stem in docs:
+                errs += sheet_problems(sheet, doc_text(docs[path.stem]))
+        for err in errs:
+            n_bad += 1
+            print(err)
+    n_bad += overlap_check(docs.values())
+    return n_bad
+
+
+def overlap_check(docs) -> int:
+    """Every document of the corpus against the reserved evaluation texts (../shared/tools/reserved_overlap.py)."""
+    module = _reserved_overlap()
+    bad = 0
+    for doc in docs:
+        share, run = module.overlap(doc_text(doc))
+        if share >= 0.2 or run >= 60:
+            bad += 1
+            print(f"RESERVED OVERLAP {doc.doc}: {share:.0%} of windows, run {run}")
+    return bad
+
+
+# ---------------------------------------------------------------- agreement, build, stats
+
+
+def _entity_set(path: Path) -> set[tuple[int, int, str]]:
+    return {(e["start"], e["end"], e["label"]) for e in parse_markup(path)[0].entities}
+
+
+def _prf(tp: int, n_a: int, n_b: int) -> float:
+    return 2 * tp / (n_a + n_b) if n_a + n_b else 1.0
+
+
+def agreement() -> str:
+    """Pairwise F between the two independent test annotations (one as gold, the other as prediction)."""
+    tp, na, nb = Counter(), Counter(), Counter()
+    head_tp = head_a = head_b = lab_same = lab_n = 0
+    docs = [d for d in read_documents() if d.split == "test"]
+    done = 0
+    for doc in docs:
+        pa, pb = DOUBLE_DIR / "a" / f"{doc.doc}.ann", DOUBLE_DIR / "b" / f"{doc.doc}.ann"
+        sa, sb = pa.with_suffix(".tsv"), pb.with_suffix(".tsv")
+        if not (pa.exists() and pb.exists() and sa.exists() and sb.exists()):
+            continue
+        done += 1
+        ea, eb = _entity_set(pa), _entity_set(pb)
+        for label in LABELS:
+            a = {x for x in ea if x[2] == label}
+            b = {x for x in eb if x[2] == label}
+            tp[label] += len(a & b)
+            na[label] += len(a)
+            nb[label] += len(b)
+        ra = {(line, level): label for line, level, label, _ in read_sheet(sa)}
+        rb = {(line, level): label for line, level, label, _ in read_sheet(sb)}
+        ha = {k for k in ra if k[0]}
+        hb = {k for k in rb if k[0]}
+        head_tp += len(ha & hb)
+        head_a += len(ha)
+        head_b += len(hb)
+        for k in set(ra) & set(rb):
+            lab_n += 1
+            lab_same += ra[k] == rb[k]
+    lines = [f"Test documents with both annotations: {done} of {len(docs)}", "",
+             "| label | annotator A | annotator B | both | pairwise F |", "|---|---:|---:|---:|---:|"]
+    for label in LABELS:
+        lines.append(f"| {label} | {na[label]} | {nb[label]} | {tp[label]} | {_prf(tp[label], na[label], nb[label]):.3f} |")
+    t, a, b = sum(tp.values()), sum(na.values()), sum(nb.values())
+    lines.append(f"| all | {a} | {b} | {t} | {_prf(t, a, b):.3f} |")
+    lines += ["", f"Section headings (line and level): A {head_a}, B {head_b}, both {head_tp}, "
+              f"F {_prf(head_tp, head_a, head_b):.3f}; section type on the sections both found: "
+              f"{lab_same}/{lab_n} = {lab_same / max(lab_n, 1):.3f}"]
+    return "\n".join(lines)
+
+
+def sections_record(doc: Document, sheet: Path) -> list[dict]:
+    """Flat sections covering the excerpt, from a sheet (same layout as corpora/sections/seeds.jsonl)."""
+    text = doc_text(doc)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    out: list[dict] = []
+    for line, level, label, heading in read_sheet(sheet):
+        start = 0 if line == 0 else line_starts[line - 1]
+        parent = next((i for i in range(len(out) - 1, -1, -1) if 1 <= out[i]["level"] < level), None)
+        if out:
+            out[-1]["end"] = start
+        elif start:
+            start = 0  # leading blank lines belong to the first section
+        out.append({"start": start, "end": len(text), "heading": heading, "level": level, "label": label,
+                    "heading_start": None if line == 0 else line_starts[line - 1], "parent": parent})
+    return out
+
+
+def build() -> None:
+    if check():
+        sys.exit("genre corpus has problems; not written")
+    rows: dict[str, list[dict]] = defaultdict(list)
+    missing = []
+    for doc in read_documents():
+        ann, sheet = ANN_DIR / f"{doc.doc}.ann", SECTIONS_DIR / f"{doc.doc}.tsv"
+        if not ann.exists() or not sheet.exists() or not _annotated(ann, sheet):
+            missing.append(doc.doc)
+            continue
+        ex = parse_markup(ann)[0]
+        rows[doc.split].append({"id": doc.doc, "genre": doc.genre, "source": doc.source, "start": 0,
+                                "text": ex.text, "entities": ex.entities, "sections": sections_record(doc, sheet)})
+    for split, items in rows.items():
+        with open(GENRE_DIR / f"{split}.jsonl", "w", encoding="utf8") as fh:
+            for row in items:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if missing:
+        print(f"{len(missing)} document(s) not annotated yet, left out: {' '.join(missing)}")
+    print(stats())
+
+
+def _annotated(ann: Path, sheet: Path) -> bool:
+    """A document counts as annotated once its section sheet exists (the annotator writes it last)."""
+    return sheet.exists() and ann.exists()
+
+
+def stats() -> str:
+    docs = {d.doc: d for d in read_documents()}
+    count: Counter = Counter()
+    for split in ("train", "dev", "test"):
+        path = GENRE_DIR / f"{split}.jsonl"
+        if not path.exists():
+            continue
+        for line in path.read_text("utf8").splitlines():
+            row = json.loads(line)
+            key = (split, docs[row["id"]].genre)
+            count[key + ("docs",)] += 1
+            count[key + ("chars",)] += len(row["text"])
+            count[key + ("sections",)] += len(row["sections"])
+            for e in row["entities"]:
+                count[key + (e["label"],)] += 1
+    genres = sorted({g for _, g, _ in count})
+    cols = ("docs", "chars", *LABELS, "sections")
+    lines = ["| split | genre | " + " | ".join(cols) + " |", "|---|---|" + "---:|" * len(cols)]
+    for split in ("train", "dev", "test"):
+        for genre in genres:
+            if count[(split, genre, "docs")]:
+                lines.append(f"| {split} | {genre}{' (unseen)' if genre in UNSEEN_GENRES else ''} | "
+                             + " | ".join(str(count[(split, genre, c)]) for c in cols) + " |")
+        lines.append(f"| **{split}** | all | "
+                     + " | ".join(str(sum(count[(split, g, c)] for g in genres)) for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["select", "blanks", "check", "agreement", "build", "stats"])
+    ap.add_argument("files", nargs="*", type=Path)
+    args = ap.parse_args()
+    if args.command == "select":
+        if DOCS_TSV.exists():
+            sys.exit(f"{DOCS_TSV} exists: the selection and splits are fixed")
+        write_documents(select())
+        print(f"wrote {DOCS_TSV}")
+    elif args.command == "blanks":
+        blanks()
+    elif args.command == "check":
+        n = check(args.files or None)
+        print(f"{n} problem(s)")
+        sys.exit(1 if n else 0)
+    elif args.command == "agreement":
+        print(agreement())
+    elif args.command == "build":
+        build()
+    else:
+        print(stats())
+
+
+if __name__ == "__main__":
+    main()
