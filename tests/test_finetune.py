@@ -10,7 +10,7 @@ from tcbio_nlp.corpora import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
-from evaluate_ner import evaluate, prf  # noqa: E402
+from evaluate_ner import Tally, score_rows  # noqa: E402
 from finetune_ner import finetune  # noqa: E402
 
 NEW = "國家同步輻射研究中心"
@@ -40,8 +40,10 @@ def rows_for(sentences: list[str]) -> list[dict]:
 
 
 def micro_f(nlp, rows) -> float:
-    r = evaluate(nlp, rows)
-    return prf(sum(r["tp"].values()), sum(r["fp"].values()), sum(r["fn"].values()))[2]
+    total = Tally()
+    for tally in score_rows(nlp, rows)[0].values():
+        total += tally
+    return total.micro.fscore
 
 
 def test_finetuning_teaches_a_new_agency_without_breaking_known_labels() -> None:

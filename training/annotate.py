@@ -23,6 +23,8 @@ that for every excerpt and refuses to write a corpus that does not match.
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib.util
 import json
 import random
 import re
@@ -324,13 +326,41 @@ def problems(ex: Excerpt) -> list[str]:
     return errs
 
 
+@functools.cache
+def reserved_overlap_tool():
+    """``../shared/tools/reserved_overlap.py`` as a module: salted hashes of the reserved evaluation texts."""
+    path = SHARED / "tools" / "reserved_overlap.py"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: the corpus cannot be checked against the reserved texts")
+    spec = importlib.util.spec_from_file_location("reserved_overlap", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def reserved_overlaps(named_texts) -> list[str]:
+    """One line per (name, text) that copies reserved evaluation text, by the shared tool's own thresholds."""
+    tool = reserved_overlap_tool()
+    flagged = []
+    for name, text in named_texts:
+        share, run = tool.overlap(text)
+        if share >= 0.2 or run >= 60:
+            flagged.append(f"RESERVED OVERLAP {name}: {share:.0%} of windows, longest run {run}")
+    return flagged
+
+
 def check(paths: list[Path]) -> int:
     n_bad = 0
+    texts = []
     for path in paths:
         for ex in parse_markup(path):
+            texts.append((f"{path.name}:{ex.id}", ex.text))
             for err in problems(ex):
                 n_bad += 1
                 print(f"{path.name}:{ex.id}: {err}")
+    for line in reserved_overlaps(texts):
+        n_bad += 1
+        print(line)
     return n_bad
 
 

@@ -1,26 +1,39 @@
-"""Per-label precision/recall/F of a pipeline's entities on a JSONL set, and value accuracy.
+"""Entities of a pipeline against the gold corpora: per label, per genre, seen vs unseen genres, old splits.
 
-    python training/evaluate_ner.py [--model models/tcbio_zh_core] [--data corpora/ner/test.jsonl]
-                                    [--report training/reports/ner.md]
+    python training/evaluate_ner.py [--model tcbio_zh_core] [--report training/reports/ner.md]
+                                    [--data corpora/genre/test.jsonl ...]
 
-An entity counts as correct only with exact character offsets and label. For MONEY
-and LICENSE_NO entities that carry a hand-written ``gold_norm`` and were found
-correctly, the pipeline's ``span._.norm`` is compared with it.
+Without ``--data`` it scores the genre corpus (``corpora/genre/test.jsonl`` — whole documents of
+every genre, none of them trained on — and ``dev.jsonl``) and the old seeds split
+(``corpora/ner/test.jsonl``: excerpts cut from the same documents as the training excerpts).
+An entity counts as correct only with exact character offsets and label (spaCy's ``PRFScore``
+does the counting). For correctly found MONEY and LICENSE_NO entities with a hand-written
+``gold_norm`` the pipeline's ``span._.norm`` is compared with it. Errors are listed for dev
+only: test errors are never printed, so that nobody tunes on them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections import Counter
+import time
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+
+from spacy.scorer import PRFScore
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import tcbio_nlp  # noqa: E402
-from tcbio_nlp.corpora import LABELS, read_jsonl  # noqa: E402
+from tcbio_nlp.corpora import LABELS  # noqa: E402
+
+GENRE_TEST = ROOT / "corpora/genre/test.jsonl"
+GENRE_DEV = ROOT / "corpora/genre/dev.jsonl"
+SEEDS_TEST = ROOT / "corpora/ner/test.jsonl"
+SEEDS_DEV = ROOT / "corpora/ner/dev.jsonl"
 
 
 def norm_as_gold(label: str, norm: dict | None) -> str | None:
@@ -49,72 +62,186 @@ def same_gold(pred: str | None, gold: str) -> bool:
         return False
 
 
-def evaluate(nlp, rows: list[dict]) -> dict:
-    tp, fp, fn = Counter(), Counter(), Counter()
-    norm_total, norm_ok, errors, norm_errors = Counter(), Counter(), [], []
-    docs = nlp.pipe((r["text"] for r in rows), batch_size=16)
-    for row, doc in zip(rows, docs, strict=True):
+def read_rows(path: Path) -> list[dict]:
+    """Gold rows (id, text, entities, and genre where the corpus has one)."""
+    rows = []
+    for n, line in enumerate(path.read_text("utf8").splitlines(), 1):
+        if line.strip():
+            row = json.loads(line)
+            for key in ("id", "text", "entities"):
+                if key not in row:
+                    raise ValueError(f"{path}:{n}: missing field {key!r}")
+            row.setdefault("genre", "seeds")
+            rows.append(row)
+    return rows
+
+
+class Tally:
+    """Entity and value counts of one group of documents."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, PRFScore] = defaultdict(PRFScore)
+        self.values: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # label → [correct, total]
+        self.docs = 0
+        self.chars = 0
+
+    def __iadd__(self, other: Tally) -> Tally:
+        for label, score in other.labels.items():
+            self.labels[label] += score
+        for label, (ok, total) in other.values.items():
+            self.values[label][0] += ok
+            self.values[label][1] += total
+        self.docs += other.docs
+        self.chars += other.chars
+        return self
+
+    @property
+    def micro(self) -> PRFScore:
+        total = PRFScore()
+        for score in self.labels.values():
+            total += score
+        return total
+
+
+def score_rows(nlp, rows: list[dict]) -> tuple[dict[str, Tally], list[str]]:
+    """One Tally per document id, and the error lines."""
+    tallies, errors = {}, []
+    for row, doc in zip(rows, nlp.pipe((r["text"] for r in rows), batch_size=16), strict=True):
+        tally = Tally()
+        tally.docs, tally.chars = 1, len(row["text"])
         gold = {(e["start"], e["end"], e["label"]): e for e in row["entities"]}
         pred = {(e.start_char, e.end_char, e.label_): e for e in doc.ents}
+        for label in LABELS:
+            tally.labels[label].score_set({k for k in pred if k[2] == label}, {k for k in gold if k[2] == label})
         for key in gold.keys() & pred.keys():
-            tp[key[2]] += 1
             g = gold[key].get("gold_norm")
             if g and key[2] in ("MONEY", "LICENSE_NO"):
-                norm_total[key[2]] += 1
                 got = norm_as_gold(key[2], pred[key]._.norm)
-                if same_gold(got, g):
-                    norm_ok[key[2]] += 1
-                else:
-                    norm_errors.append(f"{row['id']}: {gold[key]['text']!r} gold {g!r} got {got!r}")
-        for key in pred.keys() - gold.keys():
-            fp[key[2]] += 1
-            errors.append(f"FP {row['id']}: {key[2]} {row['text'][key[0]:key[1]]!r}")
-        for key in gold.keys() - pred.keys():
-            fn[key[2]] += 1
-            errors.append(f"FN {row['id']}: {key[2]} {row['text'][key[0]:key[1]]!r}")
-    return {"tp": tp, "fp": fp, "fn": fn, "norm_total": norm_total, "norm_ok": norm_ok,
-            "errors": errors, "norm_errors": norm_errors}
+                ok = same_gold(got, g)
+                tally.values[key[2]][0] += ok
+                tally.values[key[2]][1] += 1
+                if not ok:
+                    errors.append(f"value {row['id']}: {gold[key]['text']!r} gold {g!r} got {got!r}")
+        errors += [f"FP {row['id']}: {k[2]} {row['text'][k[0]:k[1]]!r}" for k in sorted(pred.keys() - gold.keys())]
+        errors += [f"FN {row['id']}: {k[2]} {row['text'][k[0]:k[1]]!r}" for k in sorted(gold.keys() - pred.keys())]
+        tallies[row["id"]] = tally
+    return tallies, errors
 
 
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+def token_alignment(nlp, rows: list[dict]) -> tuple[int, int]:
+    """Gold entities whose both edges fall on token boundaries of the tokenizer alone, and all gold entities."""
+    ok = total = 0
+    for row in rows:
+        doc = nlp.make_doc(row["text"])
+        starts = {t.idx for t in doc}
+        ends = {t.idx + len(t) for t in doc}
+        for e in row["entities"]:
+            total += 1
+            ok += e["start"] in starts and e["end"] in ends
+    return ok, total
 
 
-def report(result: dict, model: str, data: str, command: str) -> str:
-    tp, fp, fn = result["tp"], result["fp"], result["fn"]
-    lines = [f"# NER evaluation\n\nModel `{model}` on `{data}`.\n\nCommand: `{command}`\n",
-             "| label | P | R | F | gold | predicted |", "|---|---|---|---|---|---|"]
+def group(rows: list[dict], tallies: dict[str, Tally], key) -> dict[str, Tally]:
+    out: dict[str, Tally] = defaultdict(Tally)
+    for row in rows:
+        out[key(row)] += tallies[row["id"]]
+    return out
+
+
+def label_table(tally: Tally) -> list[str]:
+    lines = ["| label | P | R | F | gold | predicted |", "|---|---:|---:|---:|---:|---:|"]
     for label in LABELS:
-        p, r, f = prf(tp[label], fp[label], fn[label])
-        lines.append(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} | {tp[label] + fn[label]} | {tp[label] + fp[label]} |")
-    p, r, f = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
-    lines.append(f"| **micro** | {p:.3f} | {r:.3f} | **{f:.3f}** | {sum(tp.values()) + sum(fn.values())} | "
-                 f"{sum(tp.values()) + sum(fp.values())} |")
-    total, ok = sum(result["norm_total"].values()), sum(result["norm_ok"].values())
-    lines.append(f"\nNormalised values of correctly found MONEY and LICENSE_NO spans with a gold value: "
-                 f"{ok}/{total} = {ok / total if total else 0:.3f}")
-    for label in ("MONEY", "LICENSE_NO"):
-        t, o = result["norm_total"][label], result["norm_ok"][label]
-        lines.append(f"- {label}: {o}/{t}")
-    lines.append("\n## Errors\n")
-    lines += [f"- {e}" for e in result["errors"] + result["norm_errors"]] or ["(none)"]
-    return "\n".join(lines) + "\n"
+        s = tally.labels[label]
+        lines.append(f"| {label} | {s.precision:.3f} | {s.recall:.3f} | {s.fscore:.3f} | {s.tp + s.fn} | {s.tp + s.fp} |")
+    m = tally.micro
+    lines.append(f"| **micro** | {m.precision:.3f} | {m.recall:.3f} | **{m.fscore:.3f}** | {m.tp + m.fn} | {m.tp + m.fp} |")
+    return lines
+
+
+def genre_table(groups: dict[str, Tally], unseen: set[str]) -> list[str]:
+    head = "| genre | docs | chars | micro P | micro R | **micro F** | " + " | ".join(f"{lab} F (gold)" for lab in LABELS)
+    lines = [head + " |", "|---|---:|---:|---:|---:|---:|" + "---:|" * len(LABELS)]
+    for genre in sorted(groups):
+        t = groups[genre]
+        m = t.micro
+        cells = []
+        for label in LABELS:
+            s = t.labels[label]
+            cells.append(f"{s.fscore:.3f} ({s.tp + s.fn})" if s.tp + s.fn + s.fp else "—")
+        name = f"{genre} (unseen)" if genre in unseen else genre
+        lines.append(f"| {name} | {t.docs} | {t.chars} | {m.precision:.3f} | {m.recall:.3f} | **{m.fscore:.3f}** | "
+                     + " | ".join(cells) + " |")
+    return lines
+
+
+def value_line(tally: Tally) -> str:
+    ok = sum(v[0] for v in tally.values.values())
+    total = sum(v[1] for v in tally.values.values())
+    parts = ", ".join(f"{label} {tally.values[label][0]}/{tally.values[label][1]}" for label in ("MONEY", "LICENSE_NO"))
+    return f"Values of correctly found MONEY and LICENSE_NO spans: {ok}/{total} = {ok / total if total else 0:.3f} ({parts})"
+
+
+def unseen_genres() -> set[str]:
+    """Genres with test documents only (corpora/genre/documents.tsv)."""
+    path = ROOT / "corpora/genre/documents.tsv"
+    if not path.exists():
+        return set()
+    splits: dict[str, set[str]] = defaultdict(set)
+    for line in path.read_text("utf8").splitlines()[1:]:
+        cols = line.split("\t")
+        splits[cols[1]].add(cols[2])
+    return {g for g, s in splits.items() if s == {"test"}}
+
+
+def evaluate_set(nlp, path: Path, unseen: set[str], *, errors: bool) -> list[str]:
+    rows = read_rows(path)
+    tallies, error_lines = score_rows(nlp, rows)
+    total = group(rows, tallies, lambda r: "all")["all"]
+    rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    md = [f"## `{rel}` — {total.docs} documents, {total.chars} characters", ""]
+    md += label_table(total)
+    md += ["", value_line(total), ""]
+    genres = {r["genre"] for r in rows}
+    if len(genres) > 1:
+        by_genre = group(rows, tallies, lambda r: r["genre"])
+        md += ["### Per genre", ""] + genre_table(by_genre, unseen) + [""]
+        if unseen & genres:
+            seen = group(rows, tallies, lambda r: "unseen genres" if r["genre"] in unseen else "seen genres")
+            md += ["### Seen vs unseen genres", "", f"Unseen genres (test only, never trained on): "
+                   f"{', '.join(sorted(unseen & genres))}.", ""]
+            for name in ("seen genres", "unseen genres"):
+                md += [f"**{name}** ({seen[name].docs} documents)", ""] + label_table(seen[name]) + [""]
+        aligned, n = token_alignment(nlp, rows)
+        md += [f"Gold entities whose edges fall on token boundaries of the tokenizer alone: {aligned}/{n} = "
+               f"{aligned / n if n else 0:.4f}", ""]
+    if errors:
+        md += ["### Errors", ""] + ([f"- {e}" for e in error_lines] or ["(none)"]) + [""]
+    return md
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="tcbio_zh_core", help="shipped pipeline name or a pipeline directory")
-    ap.add_argument("--data", type=Path, default=ROOT / "corpora/ner/test.jsonl")
+    ap.add_argument("--data", type=Path, nargs="*", default=None,
+                    help="JSONL sets to score (default: genre test and dev, old seeds test)")
+    ap.add_argument("--errors", action="store_true", help="also list the errors of every set (never for test reports)")
     ap.add_argument("--report", type=Path, default=None, help="write the Markdown report here")
     args = ap.parse_args(argv)
+    sets = args.data or [p for p in (GENRE_TEST, GENRE_DEV, SEEDS_TEST) if p.exists()]
+    for path in sets:
+        if not path.exists():
+            sys.exit(f"no such corpus file: {path}")
+    t0 = time.time()
     nlp = tcbio_nlp.load(args.model)
-    result = evaluate(nlp, read_jsonl(args.data))
-    command = "python training/evaluate_ner.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = report(result, str(args.model), str(args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT)
-                                                  else args.data), command.strip())
-    print(text.split("\n## Errors")[0])
+    unseen = unseen_genres()
+    command = ("python training/evaluate_ner.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    md = [f"# NER evaluation\n\nModel `{args.model}`. Command: `{command}`.\n",
+          "Exact character offsets and label; one row of gold per span. Test errors are not listed.\n"]
+    for path in sets:
+        md += evaluate_set(nlp, path, unseen, errors=args.errors or path.name.startswith("dev"))
+    md.append(f"Evaluated in {time.time() - t0:.0f} s.")
+    text = "\n".join(md) + "\n"
+    print(text.split("### Errors")[0] if len(text) > 20000 else text)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(text, encoding="utf8")

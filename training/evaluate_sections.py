@@ -1,6 +1,15 @@
 """Evaluate section segmentation and section-type classification; write ``training/reports/sections.md``.
 
     python training/evaluate_sections.py [--config training/configs/sections.cfg] [--report PATH]
+                                         [--model tcbio_zh_core]
+
+A. The genre corpus (``corpora/genre/{test,dev}.jsonl``: whole documents of every genre, none of
+   them trained on), scored with the heading rules and classifier of the pipeline ``--model``:
+   heading P/R/F (a detected heading is correct when it starts on the line of a gold heading) and
+   level accuracy; section types of the gold sections with every heading removed and with
+   headings kept — accuracy, macro-F over the ten types, per genre, seen vs unseen genres,
+   confusion matrix. Errors are listed for dev only.
+B. The old seed figures:
 
 1. Heading detection: the rules (``tcbio_nlp/data/section_rules.json``) run on each labelled
    seed document; a detected heading is correct when it starts on the line of a gold heading.
@@ -20,6 +29,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -31,7 +41,14 @@ from tcbio_nlp.sections import LABELS, HeadingDetector, HeadingRules, build_inpu
 from tcbio_nlp.sections.corpus import GoldDocument, gold_spans, load_gold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from evaluate_ner import unseen_genres  # noqa: E402
 from train_sections import DEFAULT_CONFIG, ROOT, load_settings, train  # noqa: E402
+
+GENRE_SETS = (ROOT / "corpora/genre/test.jsonl", ROOT / "corpora/genre/dev.jsonl")
+GENRE_SETTINGS = {
+    "removed": ("every heading removed (bodies and document structure only)", False, False),
+    "kept": ("headings kept (as the component runs)", True, True),
+}
 
 SETTINGS = {
     "own_removed": ("own heading removed (ancestor headings kept) — target", False, True),
@@ -130,10 +147,139 @@ def per_label_table(r: dict) -> list[str]:
     return lines
 
 
+# -- genre corpus ------------------------------------------------------------------------------
+
+def load_genre(path: Path) -> list[GoldDocument]:
+    docs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            doc = GoldDocument(rec["id"], rec["source"], rec["text"], rec["sections"])
+            doc.genre = rec["genre"]
+            docs.append(doc)
+    return docs
+
+
+def macro_f(r: dict) -> tuple[float, int]:
+    """Mean F1 over the types that occur in gold or prediction, and how many there are."""
+    fs = []
+    for lab in LABELS:
+        n_gold, n_pred = r["gold"].count(lab), r["pred"].count(lab)
+        if n_gold or n_pred:
+            tp = sum(1 for g, p in zip(r["gold"], r["pred"], strict=True) if g == p == lab)
+            fs.append(prf(tp, n_pred, n_gold)[2])
+    return (float(np.mean(fs)) if fs else 0.0), len(fs)
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
+def genre_scores(docs: list[GoldDocument], detector: HeadingDetector, clf) -> dict:
+    """Heading and type results per document: {doc id: {...}}."""
+    out = {}
+    for d in docs:
+        gold = {_line_of(d.text, s["heading_start"]): s["level"] for s in d.sections if s["heading_start"] is not None}
+        found = {_line_of(d.text, h.start): (h.level, h.text) for h in detector.detect(d.text)}
+        both = set(gold) & set(found)
+        res = {"gold": len(gold), "found": len(found), "tp": len(both),
+               "level_ok": sum(1 for k in both if gold[k] == found[k][0]),
+               "false": [found[k][1] for k in sorted(set(found) - set(gold))],
+               "missed": [d.sections[[_line_of(d.text, s["heading_start"]) if s["heading_start"] is not None else -1
+                                      for s in d.sections].index(k)]["heading"] for k in sorted(set(gold) - set(found))]}
+        spans = gold_spans(d, detector.rules)
+        for key, (_, keep_heading, keep_anc) in GENRE_SETTINGS.items():
+            xs = build_inputs(d.text, spans, keep_heading=keep_heading, keep_ancestors=keep_anc,
+                              max_chars=int(clf.config["max_chars"]))
+            res[key] = [lab for lab, _ in clf.predict(xs)]
+        res["labels"] = d.labels
+        out[d.id] = res
+    return out
+
+
+def _pool(docs: list[GoldDocument], scores: dict, key: str, keep=lambda d: True) -> dict:
+    r = {"gold": [], "pred": [], "doc": []}
+    for d in docs:
+        if keep(d):
+            r["gold"] += scores[d.id]["labels"]
+            r["pred"] += scores[d.id][key]
+            r["doc"] += [d.id] * len(d.labels)
+    return r
+
+
+def _heading_prf(docs: list[GoldDocument], scores: dict, keep=lambda d: True) -> tuple[float, float, float, float, int]:
+    tp = sum(scores[d.id]["tp"] for d in docs if keep(d))
+    found = sum(scores[d.id]["found"] for d in docs if keep(d))
+    gold = sum(scores[d.id]["gold"] for d in docs if keep(d))
+    level = sum(scores[d.id]["level_ok"] for d in docs if keep(d))
+    p, r, f = prf(tp, found, gold)
+    return p, r, f, (level / tp if tp else 0.0), gold
+
+
+def genre_report(path: Path, docs: list[GoldDocument], scores: dict, unseen: set[str], errors: bool) -> list[str]:
+    rel = path.relative_to(ROOT)
+    n_sections = sum(len(d.sections) for d in docs)
+    hp, hr, hf, lacc, n_head = _heading_prf(docs, scores)
+    md = [f"### `{rel}` — {len(docs)} documents, {n_sections} sections, {n_head} headings", "",
+          "| measure | value |", "|---|---:|",
+          f"| heading detection P / R / **F1** (start line) | {hp:.3f} / {hr:.3f} / **{hf:.3f}** |",
+          f"| level accuracy of the matched headings | {lacc:.3f} |"]
+    for key, (desc, _, _) in GENRE_SETTINGS.items():
+        r = _pool(docs, scores, key)
+        mf, n_types = macro_f(r)
+        md.append(f"| section types, {desc}: accuracy / macro-F ({n_types} types) | **{accuracy(r):.3f}** / {mf:.3f} |")
+    majority = Counter(_pool(docs, scores, "removed")["gold"]).most_common(1)
+    if majority:
+        share = majority[0][1] / n_sections
+        md.append(f"| always answering the most common type ({majority[0][0]}) | {share:.3f} |")
+    md += ["", "Per genre:", "", "| genre | docs | sections | headings | heading F1 | level acc. | "
+           "type acc., headings removed | type acc., headings kept |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    genres = sorted({d.genre for d in docs})
+    groups = [(g, lambda d, g=g: d.genre == g) for g in genres]
+    if unseen & set(genres):
+        groups += [("**seen genres**", lambda d: d.genre not in unseen), ("**unseen genres**", lambda d: d.genre in unseen)]
+    for name, keep in groups:
+        sub = [d for d in docs if keep(d)]
+        _, _, f, la, n_h = _heading_prf(docs, scores, keep)
+        label = f"{name} (unseen)" if name in unseen else name
+        md.append(f"| {label} | {len(sub)} | {sum(len(d.sections) for d in sub)} | {n_h} | {f:.3f} | {la:.3f} | "
+                  f"{accuracy(_pool(docs, scores, 'removed', keep)):.3f} | {accuracy(_pool(docs, scores, 'kept', keep)):.3f} |")
+    md += ["", "Confusion matrix, every heading removed:", ""] + confusion_table(_pool(docs, scores, "removed"))
+    md += ["", "Per type, every heading removed:", ""] + per_label_table(_pool(docs, scores, "removed"))
+    if errors:
+        md += ["", "Heading errors:", ""]
+        for d in docs:
+            md += [f"- {d.id}: false heading {h!r}" for h in scores[d.id]["false"]]
+            md += [f"- {d.id}: missed heading {h!r}" for h in scores[d.id]["missed"]]
+    return md + [""]
+
+
+def evaluate_genre_corpus(model: str) -> tuple[list[str], list[str]]:
+    """Report lines and summary lines for the genre corpus sets that exist."""
+    import tcbio_nlp  # noqa: PLC0415  (only this part needs the pipeline)
+
+    component = tcbio_nlp.load(model).get_pipe("tcbio_sections")
+    unseen = unseen_genres()
+    md, summary = [], []
+    for path in GENRE_SETS:
+        if not path.exists():
+            continue
+        docs = load_genre(path)
+        scores = genre_scores(docs, component.detector, component.classifier)
+        md += genre_report(path, docs, scores, unseen, errors=path.stem == "dev")
+        _, _, hf, _, _ = _heading_prf(docs, scores)
+        removed = _pool(docs, scores, "removed")
+        summary.append(f"| `{path.relative_to(ROOT)}` | {len(docs)} | {hf:.3f} | {accuracy(removed):.3f} | "
+                       f"{macro_f(removed)[0]:.3f} | {accuracy(_pool(docs, scores, 'kept')):.3f} | "
+                       f"{accuracy(_pool(docs, scores, 'removed', lambda d: d.genre in unseen)):.3f} |")
+    return md, summary
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Evaluate tcbio_sections; write the Markdown report.")
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ap.add_argument("--report", type=Path, default=None, help="default: [paths] report of the config")
+    ap.add_argument("--model", default="tcbio_zh_core", help="pipeline whose sections component is scored on the genre corpus")
     args = ap.parse_args(argv)
     paths, params = load_settings(args.config)
     report = args.report or paths["report"]
@@ -151,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     res = lodo(docs, rules, params)
     target = res["own_removed"]
     acc = {k: accuracy(v) for k, v in res.items()}
+    genre_md, genre_summary = evaluate_genre_corpus(args.model)
     elapsed = time.time() - t0
 
     cfg_rel = args.config.resolve().relative_to(ROOT) if args.config.resolve().is_relative_to(ROOT) else args.config
@@ -162,7 +309,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(docs)} seed documents, {sum(len(d.sections) for d in docs)} sections, {n_gold} headings "
         "(see `corpora/sections/README.md`).",
         "",
-        "## Summary",
+        "## Genre corpus (whole documents of every genre, none trained on)",
+        "",
+        f"Pipeline `{args.model}` (its heading rules and classifier).",
+        "",
+        "| set | documents | heading F1 | type accuracy, headings removed | macro-F, headings removed | "
+        "type accuracy, headings kept | unseen genres: type accuracy, headings removed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *genre_summary,
+        "",
+        *genre_md,
+        "## Seed documents",
         "",
         "| measure | value | target |",
         "|---|---:|---:|",

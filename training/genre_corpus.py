@@ -8,9 +8,12 @@ numbers of the excerpt). Test documents are annotated twice, independently
 (``corpora/genre/double/{a,b}/``), then adjudicated into ``ann/`` and ``sections/``.
 
     python training/genre_corpus.py select      # (once) choose, deduplicate and split documents
+    python training/genre_corpus.py add-texts DIR/MANIFEST.tsv  # documents found elsewhere (sources listed)
     python training/genre_corpus.py blanks      # write unannotated files for the annotators
     python training/genre_corpus.py check       # markup = source text, hard rules, sheets, reserved overlap
     python training/genre_corpus.py agreement   # test: pairwise agreement of the two annotations
+    python training/genre_corpus.py disagreements  # test: what the two annotations do not share
+    python training/genre_corpus.py adjudicate  # test: agreed spans + double/adjudication.tsv → ann/, sections/
     python training/genre_corpus.py build       # corpora/genre/{train,dev,test}.jsonl
     python training/genre_corpus.py stats       # documents, characters, spans per genre and split
 """
@@ -20,7 +23,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import importlib.util
 import json
 import random
 import re
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from annotate import LABELS, SPAN_RE, parse_markup  # noqa: E402
+from annotate import LABELS, SPAN_RE, parse_markup, reserved_overlaps  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -141,6 +143,8 @@ def excerpt_end(text: str) -> int:
     if len(text.rstrip()) <= MAX_WHOLE:
         return len(text.rstrip())
     cut = text.find("\n", MIN_EXCERPT)
+    while 0 <= cut and len(text[:cut].rstrip()) < MIN_EXCERPT:  # blank lines at the cut: take the next line too
+        cut = text.find("\n", cut + 1)
     if cut < 0 or cut > MAX_WHOLE + 1500:  # one very long line: end after a full stop instead
         stop = text.find("。", MIN_EXCERPT)
         cut = stop + 1 if 0 <= stop < MAX_WHOLE + 1500 else len(text.rstrip())
@@ -232,6 +236,62 @@ def select() -> list[Document]:
     return chosen
 
 
+# documents found elsewhere: test-only genres stay test-only; the others are dealt test, dev, train, test, train …
+EXTERNAL_CYCLE = ("test", "dev", "train", "test", "train")
+EXTERNAL_TEST_ONLY_CAP = 12  # new documents of a test-only genre (double annotation is the cost)
+
+
+def add_texts(manifest: Path) -> list[Document]:
+    """Documents found outside ../shared (a MANIFEST.tsv of file, genre, source, licence): copied into
+    corpora/genre/texts/, checked against the reserved texts and for near-copies, given a split."""
+    docs = read_documents()
+    known = {d.doc for d in docs}
+    taken = [_grams(doc_text(d)) for d in docs]
+    old = _old_corpus_grams()
+    rows = list(csv.DictReader(manifest.open(encoding="utf8"), delimiter="\t"))
+    random.Random(SEED).shuffle(rows)
+    rows.sort(key=lambda r: r["genre"])
+    counts: Counter = Counter(d.genre for d in docs if d.source.startswith("text:"))
+    listed = TEXTS_DIR / "MANIFEST.tsv"
+    TEXTS_DIR.mkdir(parents=True, exist_ok=True)
+    if not listed.exists():
+        listed.write_text("file\tgenre\tsource\tlicence\tnote\n", "utf8")
+    added, skipped = [], []
+    for row in rows:
+        rel = Path(row["file"])
+        doc_id = f"ext_{rel.stem}"
+        if doc_id in known:
+            continue
+        text = (manifest.parent / rel).read_text("utf8")
+        end = excerpt_end(text)
+        grams = _grams(text[:end])
+        if not grams or reserved_overlaps([(doc_id, text)]):
+            skipped.append(f"{doc_id}\treserved overlap or empty")
+            continue
+        if len(grams & old) / len(grams) > NEAR_COPY or any(
+                len(grams & g) / min(len(grams), len(g)) > NEAR_COPY for g in taken if g):
+            skipped.append(f"{doc_id}\tnear-copy of a corpus document")
+            continue
+        genre = row["genre"]
+        if genre in UNSEEN_GENRES and counts[genre] >= EXTERNAL_TEST_ONLY_CAP:
+            continue
+        split = "test" if genre in UNSEEN_GENRES else EXTERNAL_CYCLE[counts[genre] % len(EXTERNAL_CYCLE)]
+        counts[genre] += 1
+        (TEXTS_DIR / rel).parent.mkdir(parents=True, exist_ok=True)
+        (TEXTS_DIR / rel).write_text(text, "utf8")
+        with listed.open("a", encoding="utf8") as fh:
+            fh.write(f"{rel}\t{genre}\t{row['source']}\t{row['licence']}\t{row.get('note', '')}\n")
+        doc = Document(doc_id, genre, split, f"text:{rel}", end)
+        docs.append(doc)
+        taken.append(grams)
+        known.add(doc_id)
+        added.append(doc)
+    with (GENRE_DIR / "dropped.tsv").open("a", encoding="utf8") as fh:
+        fh.writelines(line + "\n" for line in skipped)
+    write_documents(docs)
+    return added
+
+
 def write_documents(docs: list[Document]) -> None:
     GENRE_DIR.mkdir(parents=True, exist_ok=True)
     with open(DOCS_TSV, "w", encoding="utf8") as fh:
@@ -266,15 +326,6 @@ def blanks() -> None:
 
 
 # ---------------------------------------------------------------- checks
-
-
-def _reserved_overlap():
-    """The shared reserved-overlap checker (../shared/tools/reserved_overlap.py), imported as a module."""
-    path = SHARED / "tools" / "reserved_overlap.py"
-    spec = importlib.util.spec_from_file_location("reserved_overlap", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def read_sheet(path: Path) -> list[tuple[int, int, str, str | None]]:
@@ -375,14 +426,10 @@ def check(paths: list[Path] | None = None) -> int:
 
 def overlap_check(docs) -> int:
     """Every document of the corpus against the reserved evaluation texts (../shared/tools/reserved_overlap.py)."""
-    module = _reserved_overlap()
-    bad = 0
-    for doc in docs:
-        share, run = module.overlap(doc_text(doc))
-        if share >= 0.2 or run >= 60:
-            bad += 1
-            print(f"RESERVED OVERLAP {doc.doc}: {share:.0%} of windows, run {run}")
-    return bad
+    flagged = reserved_overlaps((doc.doc, doc_text(doc)) for doc in docs)
+    for line in flagged:
+        print(line)
+    return len(flagged)
 
 
 # ---------------------------------------------------------------- agreement, build, stats
@@ -437,6 +484,114 @@ def agreement() -> str:
     return "\n".join(lines)
 
 
+def disagreements(doc: Document) -> str:
+    """The spans and section rows the two test annotations do not share, with context, for adjudication."""
+    pa, pb = DOUBLE_DIR / "a" / f"{doc.doc}.ann", DOUBLE_DIR / "b" / f"{doc.doc}.ann"
+    text = doc_text(doc)
+    ea = {(e["start"], e["end"], e["label"]): e for e in parse_markup(pa)[0].entities}
+    eb = {(e["start"], e["end"], e["label"]): e for e in parse_markup(pb)[0].entities}
+    lines = [f"## {doc.doc} ({doc.genre})", ""]
+
+    def where(key: tuple[int, int, str]) -> str:
+        s, e, label = key
+        return f"{s}-{e} {label} `{text[s:e]}` in …{text[max(0, s - 12):s]}【{text[s:e]}】{text[e:e + 12]}…"
+
+    for key in sorted(ea.keys() - eb.keys()):
+        lines.append(f"- only A: {where(key)}".replace("\n", "⏎"))
+    for key in sorted(eb.keys() - ea.keys()):
+        lines.append(f"- only B: {where(key)}".replace("\n", "⏎"))
+    for key in sorted(ea.keys() & eb.keys()):
+        ga, gb = ea[key].get("gold_norm"), eb[key].get("gold_norm")
+        if ga != gb:
+            lines.append(f"- value: {where(key)}: A {ga!r}, B {gb!r}".replace("\n", "⏎"))
+    ra = {(line, level, label) for line, level, label, _ in read_sheet(pa.with_suffix(".tsv"))}
+    rb = {(line, level, label) for line, level, label, _ in read_sheet(pb.with_suffix(".tsv"))}
+    for row in sorted(ra - rb):
+        lines.append(f"- section only A: line {row[0]} level {row[1]} {row[2]}")
+    for row in sorted(rb - ra):
+        lines.append(f"- section only B: line {row[0]} level {row[1]} {row[2]}")
+    return "\n".join(lines) + "\n"
+
+
+ADJUDICATION = DOUBLE_DIR / "adjudication.tsv"
+
+
+def _entity_key(e: dict) -> str:
+    return f"{e['start']}-{e['end']} {e['label']}"
+
+
+def read_adjudication() -> dict[tuple[str, str, str], str]:
+    """(doc, kind, key) → decision, from double/adjudication.tsv (kinds: entity, value, section)."""
+    out = {}
+    if ADJUDICATION.exists():
+        for line in ADJUDICATION.read_text("utf8").splitlines()[1:]:
+            if line.strip():
+                doc, kind, key, decision = line.split("\t")[:4]
+                out[(doc, kind, key)] = decision
+    return out
+
+
+def markup(text: str, entities: list[dict]) -> str:
+    """Inline markup of non-overlapping entities (the inverse of parse_markup)."""
+    out, pos = [], 0
+    for e in sorted(entities, key=lambda e: e["start"]):
+        if e["start"] < pos:
+            raise ValueError(f"overlapping entities at {e['start']}")
+        value = f"|{e['gold_norm']}" if e.get("gold_norm") else ""
+        out += [text[pos : e["start"]], f"⟦{text[e['start']:e['end']]}|{e['label']}{value}⟧"]
+        pos = e["end"]
+    return "".join(out) + text[pos:]
+
+
+def adjudicate(doc: Document, decisions: dict[tuple[str, str, str], str]) -> list[str]:
+    """Write the adjudicated ann/<doc>.ann and sections/<doc>.tsv; return the disagreements still undecided."""
+    pa, pb = DOUBLE_DIR / "a" / f"{doc.doc}.ann", DOUBLE_DIR / "b" / f"{doc.doc}.ann"
+    ea = {_entity_key(e): e for e in parse_markup(pa)[0].entities}
+    eb = {_entity_key(e): e for e in parse_markup(pb)[0].entities}
+    pending, final = [], []
+    for key in sorted(ea.keys() | eb.keys(), key=lambda k: int(k.split("-")[0])):
+        e = dict(ea.get(key) or eb[key])
+        if key not in ea or key not in eb:
+            decision = decisions.get((doc.doc, "entity", key))
+            if decision is None:
+                pending.append(f"{doc.doc}\tentity\t{key}")
+                continue
+            if decision != "keep":
+                continue
+        va, vb = (ea.get(key) or {}).get("gold_norm"), (eb.get(key) or {}).get("gold_norm")
+        if key in ea and key in eb and va != vb:
+            value = decisions.get((doc.doc, "value", key))
+            if value is None:
+                pending.append(f"{doc.doc}\tvalue\t{key}")
+                continue
+            e["gold_norm"] = value
+        elif (doc.doc, "value", key) in decisions:
+            e["gold_norm"] = decisions[(doc.doc, "value", key)]
+        final.append(e)
+    rows_a = {f"{r[0]} {r[1]} {r[2]}": r for r in read_sheet(pa.with_suffix(".tsv"))}
+    rows_b = {f"{r[0]} {r[1]} {r[2]}": r for r in read_sheet(pb.with_suffix(".tsv"))}
+    rows = []
+    for key in rows_a.keys() | rows_b.keys():
+        if key not in rows_a or key not in rows_b:
+            decision = decisions.get((doc.doc, "section", key))
+            if decision is None:
+                pending.append(f"{doc.doc}\tsection\t{key}")
+                continue
+            if decision != "keep":
+                continue
+        rows.append(rows_a.get(key) or rows_b[key])
+    if pending:
+        return pending
+    text = doc_text(doc)
+    ANN_DIR.mkdir(parents=True, exist_ok=True)
+    SECTIONS_DIR.mkdir(parents=True, exist_ok=True)
+    (ANN_DIR / f"{doc.doc}.ann").write_text(f"{header(doc)}\n{markup(text, final)}\n", "utf8")
+    sheet = ["# line\tlevel\tlabel\theading (adjudicated from double/a and double/b)"]
+    sheet += [f"{line}\t{level}\t{label}\t{heading or '-'}" for line, level, label, heading in sorted(rows)]
+    (SECTIONS_DIR / f"{doc.doc}.tsv").write_text("\n".join(sheet) + "\n", "utf8")
+    return []
+
+
 def sections_record(doc: Document, sheet: Path) -> list[dict]:
     """Flat sections covering the excerpt, from a sheet (same layout as corpora/sections/seeds.jsonl)."""
     text = doc_text(doc)
@@ -467,9 +622,9 @@ def build() -> None:
         ex = parse_markup(ann)[0]
         rows[doc.split].append({"id": doc.doc, "genre": doc.genre, "source": doc.source, "start": 0,
                                 "text": ex.text, "entities": ex.entities, "sections": sections_record(doc, sheet)})
-    for split, items in rows.items():
+    for split in ("train", "dev", "test"):
         with open(GENRE_DIR / f"{split}.jsonl", "w", encoding="utf8") as fh:
-            for row in items:
+            for row in rows[split]:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if missing:
         print(f"{len(missing)} document(s) not annotated yet, left out: {' '.join(missing)}")
@@ -511,7 +666,8 @@ def stats() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["select", "blanks", "check", "agreement", "build", "stats"])
+    ap.add_argument("command", choices=["select", "blanks", "check", "agreement", "disagreements", "adjudicate", "build", "add-texts",
+                                            "stats"])
     ap.add_argument("files", nargs="*", type=Path)
     args = ap.parse_args()
     if args.command == "select":
@@ -519,6 +675,11 @@ def main() -> None:
             sys.exit(f"{DOCS_TSV} exists: the selection and splits are fixed")
         write_documents(select())
         print(f"wrote {DOCS_TSV}")
+    elif args.command == "add-texts":
+        if len(args.files) != 1:
+            sys.exit("add-texts takes the MANIFEST.tsv of a folder of documents")
+        added = add_texts(args.files[0])
+        print(f"added {len(added)} document(s): " + ", ".join(f"{d.doc} ({d.genre}, {d.split})" for d in added))
     elif args.command == "blanks":
         blanks()
     elif args.command == "check":
@@ -527,6 +688,24 @@ def main() -> None:
         sys.exit(1 if n else 0)
     elif args.command == "agreement":
         print(agreement())
+    elif args.command == "disagreements":
+        names = {p.stem for p in args.files} if args.files else None
+        for doc in read_documents():
+            if doc.split == "test" and (names is None or doc.doc in names):
+                pair = [DOUBLE_DIR / r / f"{doc.doc}{ext}" for r in "ab" for ext in (".ann", ".tsv")]
+                if all(p.exists() for p in pair):
+                    print(disagreements(doc))
+    elif args.command == "adjudicate":
+        decisions = read_adjudication()
+        pending, written = [], 0
+        for doc in read_documents():
+            pair = [DOUBLE_DIR / r / f"{doc.doc}{ext}" for r in "ab" for ext in (".ann", ".tsv")]
+            if doc.split == "test" and all(p.exists() for p in pair):
+                left = adjudicate(doc, decisions)
+                pending += left
+                written += not left
+        print(f"{written} test document(s) adjudicated; {len(pending)} disagreement(s) without a decision:")
+        print("\n".join(pending))
     elif args.command == "build":
         build()
     else:
