@@ -8,6 +8,8 @@ numbers of the excerpt). Test documents are annotated twice, independently
 (``corpora/genre/double/{a,b}/``), then adjudicated into ``ann/`` and ``sections/``.
 
     python training/genre_corpus.py select      # (once) choose, deduplicate and split documents
+    python training/genre_corpus.py select-stage2  # (once) more product-rich records and training documents
+    python training/genre_corpus.py select-stage3  # (once) the pool's written reports, whole
     python training/genre_corpus.py add-texts DIR/MANIFEST.tsv  # documents found elsewhere (sources listed)
     python training/genre_corpus.py blanks      # write unannotated files for the annotators
     python training/genre_corpus.py check       # markup = source text, hard rules, sheets, reserved overlap
@@ -71,6 +73,21 @@ QUOTAS: dict[str, tuple[int, int, int]] = {
     "drug_recall_notice": (6, 3, 10),
     "health_food_licence": (3, 2, 5),
 }
+# stage 2 (after the first annotations showed how few products the pool holds): product-rich records and
+# more training documents, drawn from what stage 1 left, with another seed
+QUOTAS_STAGE2: dict[str, tuple[int, int, int]] = {
+    "drug_recall_notice": (40, 15, 250),
+    "health_food_licence": (15, 10, 200),
+    "tfda_announcement": (0, 0, 10),
+    "gazette_biotech_other_agencies": (0, 0, 6),
+    "nhi_announcement": (0, 0, 6),
+    "legislative_record": (0, 0, 6),
+}
+# stage 3: the few pool records that hold a written report with report sections (前言 … 結語): taken whole,
+# so that report section types (purpose, results, strategy, conclusion) occur in test
+REPORT_HEADING = re.compile(r"^\s*[壹貳參肆伍一二三四五]、\s*(?:前言|結語|結論)", re.M)
+REPORT_MAX = 12000
+REPORT_SPLITS = ("test", "test", "test", "dev")
 UNSEEN_GENRES = tuple(g for g, (_, dev, train) in QUOTAS.items() if dev == 0 and train == 0)
 # a document's product signal: drawn with more weight, so that the corpus has products to learn and test
 PRODUCT_SIGNAL = re.compile(
@@ -187,16 +204,23 @@ def _old_corpus_grams() -> set[str]:
     return grams
 
 
-def select() -> list[Document]:
-    """Weighted draw per genre (more weight for product signal), near-copies clustered, quotas filled by cluster."""
-    rng = random.Random(SEED)
+def select(quotas: dict[str, tuple[int, int, int]] = QUOTAS, seed: int = SEED,
+           existing: list[Document] | None = None) -> list[Document]:
+    """Weighted draw per genre (more weight for product signal), near-copies clustered, quotas filled by cluster.
+
+    With ``existing`` documents (an earlier stage), those are never drawn again, nothing near-copying them
+    is drawn, and a sitting or file they come from gives no further document."""
+    rng = random.Random(seed)
     old = _old_corpus_grams()
-    chosen: list[Document] = []
-    chosen_grams: list[tuple[int, set[str]]] = []
+    existing = existing or []
+    chosen: list[Document] = list(existing)
+    chosen_grams: list[tuple[int, set[str]]] = [(i, _grams(doc_text(d))) for i, d in enumerate(existing)]
     dropped: list[str] = []
     candidates = _candidates()
-    for genre, (n_test, n_dev, n_train) in QUOTAS.items():
-        cands = candidates[genre]
+    taken_ids = {d.doc for d in existing}
+    taken_clusters = {cluster for genre in candidates for doc_id, _, cluster in candidates[genre] if doc_id in taken_ids}
+    for genre, (n_test, n_dev, n_train) in quotas.items():
+        cands = [c for c in candidates[genre] if c[0] not in taken_ids]
         keyed = []
         for doc_id, source, cluster in cands:
             text = full_text(source)
@@ -209,7 +233,7 @@ def select() -> list[Document]:
         keyed.sort(reverse=True)
         need = {"test": n_test, "dev": n_dev, "train": n_train}
         order = [s for s in ("test", "dev", "train") for _ in range(need[s])]
-        cluster_split: dict[str, str] = {}
+        cluster_split: dict[str, str] = dict.fromkeys(taken_clusters, "earlier stage")
         for _, doc_id, source, cluster, end in keyed:
             if not order and cluster not in cluster_split:
                 break
@@ -232,8 +256,31 @@ def select() -> list[Document]:
             chosen_grams.append((len(chosen), grams))
             chosen.append(Document(doc_id, genre, split, source, end))
     GENRE_DIR.mkdir(parents=True, exist_ok=True)
-    (GENRE_DIR / "dropped.tsv").write_text("doc\treason\n" + "\n".join(dropped) + "\n", "utf8")
+    dropped_tsv = GENRE_DIR / "dropped.tsv"
+    if existing:
+        with dropped_tsv.open("a", encoding="utf8") as fh:
+            fh.writelines(line + "\n" for line in dropped)
+    else:
+        dropped_tsv.write_text("doc\treason\n" + "\n".join(dropped) + "\n", "utf8")
     return chosen
+
+
+def select_reports(existing: list[Document]) -> list[Document]:
+    """Legislative records of the pool that hold a report with report headings, whole (up to REPORT_MAX)."""
+    taken = {d.doc for d in existing}
+    clusters = {c for g in ("legislative_record",) for doc_id, _, c in _candidates()[g] if doc_id in taken}
+    found = []
+    for doc_id, source, cluster in sorted(_candidates()["legislative_record"]):
+        text = full_text(source)
+        if doc_id in taken or cluster in clusters or len(text.rstrip()) > REPORT_MAX:
+            continue
+        if len(REPORT_HEADING.findall(text)) >= 1:
+            found.append(Document(doc_id, "legislative_record", "", source, len(text.rstrip()), "stage3"))
+            clusters.add(cluster)
+    random.Random(SEED + 3).shuffle(found)
+    for doc, split in zip(found, REPORT_SPLITS * len(found), strict=False):
+        doc.split = split
+    return found
 
 
 # documents found elsewhere: test-only genres stay test-only; the others are dealt test, dev, train, test, train …
@@ -443,11 +490,29 @@ def _prf(tp: int, n_a: int, n_b: int) -> float:
     return 2 * tp / (n_a + n_b) if n_a + n_b else 1.0
 
 
+INDEPENDENCE = DOUBLE_DIR / "independence.tsv"
+
+
+def not_independent() -> set[str]:
+    """Test documents where one annotator saw something of the other's annotation (double/independence.tsv)."""
+    if not INDEPENDENCE.exists():
+        return set()
+    return {line.split("\t")[0] for line in INDEPENDENCE.read_text("utf8").splitlines()[1:] if line.strip()}
+
+
 def agreement() -> str:
+    """Agreement of the two test annotations, over all documents and over the strictly independent ones."""
+    seen = not_independent()
+    return "\n\n".join([
+        "All test documents annotated twice:", _agreement(lambda d: True),
+        f"Leaving out the {len(seen)} documents of double/independence.tsv:", _agreement(lambda d: d.doc not in seen)])
+
+
+def _agreement(keep) -> str:
     """Pairwise F between the two independent test annotations (one as gold, the other as prediction)."""
     tp, na, nb = Counter(), Counter(), Counter()
     head_tp = head_a = head_b = lab_same = lab_n = 0
-    docs = [d for d in read_documents() if d.split == "test"]
+    docs = [d for d in read_documents() if d.split == "test" and keep(d)]
     done = 0
     for doc in docs:
         pa, pb = DOUBLE_DIR / "a" / f"{doc.doc}.ann", DOUBLE_DIR / "b" / f"{doc.doc}.ann"
@@ -666,7 +731,7 @@ def stats() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["select", "blanks", "check", "agreement", "disagreements", "adjudicate", "build", "add-texts",
+    ap.add_argument("command", choices=["select", "select-stage2", "select-stage3", "blanks", "check", "agreement", "disagreements", "adjudicate", "build", "add-texts",
                                             "stats"])
     ap.add_argument("files", nargs="*", type=Path)
     args = ap.parse_args()
@@ -675,6 +740,22 @@ def main() -> None:
             sys.exit(f"{DOCS_TSV} exists: the selection and splits are fixed")
         write_documents(select())
         print(f"wrote {DOCS_TSV}")
+    elif args.command == "select-stage2":
+        docs = read_documents()
+        if any(d.note == "stage2" for d in docs):
+            sys.exit("stage 2 is already drawn: the selection and splits are fixed")
+        more = select(QUOTAS_STAGE2, SEED + 2, existing=docs)[len(docs):]
+        for d in more:
+            d.note = "stage2"
+        write_documents(docs + more)
+        print(f"added {len(more)} document(s)")
+    elif args.command == "select-stage3":
+        docs = read_documents()
+        if any(d.note == "stage3" for d in docs):
+            sys.exit("stage 3 is already drawn: the selection and splits are fixed")
+        more = select_reports(docs)
+        write_documents(docs + more)
+        print(f"added {len(more)} document(s): " + ", ".join(f"{d.doc} ({d.split})" for d in more))
     elif args.command == "add-texts":
         if len(args.files) != 1:
             sys.exit("add-texts takes the MANIFEST.tsv of a folder of documents")
