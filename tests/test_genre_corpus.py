@@ -1,4 +1,4 @@
-"""The genre corpus: markup equals its sources, no reserved text, splits by whole document, nothing lost in the build."""
+"""The genre corpus: markup equals its sources, no reserved text, splits by whole document, nothing lost."""
 
 from __future__ import annotations
 

@@ -152,14 +152,17 @@ def label_table(tally: Tally) -> list[str]:
     lines = ["| label | P | R | F | gold | predicted |", "|---|---:|---:|---:|---:|---:|"]
     for label in LABELS:
         s = tally.labels[label]
-        lines.append(f"| {label} | {s.precision:.3f} | {s.recall:.3f} | {s.fscore:.3f} | {s.tp + s.fn} | {s.tp + s.fp} |")
+        lines.append(f"| {label} | {s.precision:.3f} | {s.recall:.3f} | {s.fscore:.3f} | {s.tp + s.fn} | "
+                     f"{s.tp + s.fp} |")
     m = tally.micro
-    lines.append(f"| **micro** | {m.precision:.3f} | {m.recall:.3f} | **{m.fscore:.3f}** | {m.tp + m.fn} | {m.tp + m.fp} |")
+    lines.append(f"| **micro** | {m.precision:.3f} | {m.recall:.3f} | **{m.fscore:.3f}** | {m.tp + m.fn} | "
+                 f"{m.tp + m.fp} |")
     return lines
 
 
 def genre_table(groups: dict[str, Tally], unseen: set[str]) -> list[str]:
-    head = "| genre | docs | chars | micro P | micro R | **micro F** | " + " | ".join(f"{lab} F (gold)" for lab in LABELS)
+    head = "| genre | docs | chars | micro P | micro R | **micro F** | "
+    head += " | ".join(f"{lab} F (gold)" for lab in LABELS)
     lines = [head + " |", "|---|---:|---:|---:|---:|---:|" + "---:|" * len(LABELS)]
     for genre in sorted(groups):
         t = groups[genre]
@@ -178,7 +181,8 @@ def value_line(tally: Tally) -> str:
     ok = sum(v[0] for v in tally.values.values())
     total = sum(v[1] for v in tally.values.values())
     parts = ", ".join(f"{label} {tally.values[label][0]}/{tally.values[label][1]}" for label in ("MONEY", "LICENSE_NO"))
-    return f"Values of correctly found MONEY and LICENSE_NO spans: {ok}/{total} = {ok / total if total else 0:.3f} ({parts})"
+    share = ok / total if total else 0
+    return f"Values of correctly found MONEY and LICENSE_NO spans: {ok}/{total} = {share:.3f} ({parts})"
 
 
 def unseen_genres() -> set[str]:

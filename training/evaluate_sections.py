@@ -181,12 +181,13 @@ def genre_scores(docs: list[GoldDocument], detector: HeadingDetector, clf) -> di
     for d in docs:
         gold = {_line_of(d.text, s["heading_start"]): s["level"] for s in d.sections if s["heading_start"] is not None}
         found = {_line_of(d.text, h.start): (h.level, h.text) for h in detector.detect(d.text)}
+        headings = {_line_of(d.text, s["heading_start"]): s["heading"] for s in d.sections
+                    if s["heading_start"] is not None}
         both = set(gold) & set(found)
         res = {"gold": len(gold), "found": len(found), "tp": len(both),
                "level_ok": sum(1 for k in both if gold[k] == found[k][0]),
                "false": [found[k][1] for k in sorted(set(found) - set(gold))],
-               "missed": [d.sections[[_line_of(d.text, s["heading_start"]) if s["heading_start"] is not None else -1
-                                      for s in d.sections].index(k)]["heading"] for k in sorted(set(gold) - set(found))]}
+               "missed": [headings[k] for k in sorted(set(gold) - set(found))]}
         spans = gold_spans(d, detector.rules)
         for key, (_, keep_heading, keep_anc) in GENRE_SETTINGS.items():
             xs = build_inputs(d.text, spans, keep_heading=keep_heading, keep_ancestors=keep_anc,
@@ -237,13 +238,15 @@ def genre_report(path: Path, docs: list[GoldDocument], scores: dict, unseen: set
     genres = sorted({d.genre for d in docs})
     groups = [(g, lambda d, g=g: d.genre == g) for g in genres]
     if unseen & set(genres):
-        groups += [("**seen genres**", lambda d: d.genre not in unseen), ("**unseen genres**", lambda d: d.genre in unseen)]
+        groups += [("**seen genres**", lambda d: d.genre not in unseen),
+                   ("**unseen genres**", lambda d: d.genre in unseen)]
     for name, keep in groups:
         sub = [d for d in docs if keep(d)]
         _, _, f, la, n_h = _heading_prf(docs, scores, keep)
         label = f"{name} (unseen)" if name in unseen else name
+        removed, kept = (accuracy(_pool(docs, scores, key, keep)) for key in ("removed", "kept"))
         md.append(f"| {label} | {len(sub)} | {sum(len(d.sections) for d in sub)} | {n_h} | {f:.3f} | {la:.3f} | "
-                  f"{accuracy(_pool(docs, scores, 'removed', keep)):.3f} | {accuracy(_pool(docs, scores, 'kept', keep)):.3f} |")
+                  f"{removed:.3f} | {kept:.3f} |")
     md += ["", "Confusion matrix, every heading removed:", ""] + confusion_table(_pool(docs, scores, "removed"))
     md += ["", "Per type, every heading removed:", ""] + per_label_table(_pool(docs, scores, "removed"))
     if errors:
@@ -279,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Evaluate tcbio_sections; write the Markdown report.")
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ap.add_argument("--report", type=Path, default=None, help="default: [paths] report of the config")
-    ap.add_argument("--model", default="tcbio_zh_core", help="pipeline whose sections component is scored on the genre corpus")
+    ap.add_argument("--model", default="tcbio_zh_core",
+                    help="pipeline whose sections component is scored on the genre corpus")
     args = ap.parse_args(argv)
     paths, params = load_settings(args.config)
     report = args.report or paths["report"]

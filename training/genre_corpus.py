@@ -156,7 +156,7 @@ def full_text(source: str) -> str:
 
 
 def excerpt_end(text: str) -> int:
-    """Whole document up to MAX_WHOLE characters, else the first line end at or after MIN_EXCERPT (trailing space cut)."""
+    """Whole document up to MAX_WHOLE characters, else the first line end at or after MIN_EXCERPT."""
     if len(text.rstrip()) <= MAX_WHOLE:
         return len(text.rstrip())
     cut = text.find("\n", MIN_EXCERPT)
@@ -186,9 +186,10 @@ def _candidates() -> dict[str, list[tuple[str, str, str]]]:
     with open(SHARED / POOL / "MANIFEST.tsv", encoding="utf8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             genre = row["genre"]
-            cluster = row["source"].split("#")[0] if genre in ("legislative_record", "ly_interpellation") else row["file"]
+            sitting = genre in ("legislative_record", "ly_interpellation")
+            cluster = row["source"].split("#")[0] if sitting else row["file"]
             out[genre].append((Path(row["file"]).stem, f"pool:{row['file']}", cluster))
-    for key, text in recall_notices().items():
+    for key in recall_notices():
         out["drug_recall_notice"].append((f"recall_{key}", f"recall:{key}", f"recall:{key}"))
     for key in health_food_records():
         slug = re.sub(r"\W", "", key)
@@ -218,7 +219,8 @@ def select(quotas: dict[str, tuple[int, int, int]] = QUOTAS, seed: int = SEED,
     dropped: list[str] = []
     candidates = _candidates()
     taken_ids = {d.doc for d in existing}
-    taken_clusters = {cluster for genre in candidates for doc_id, _, cluster in candidates[genre] if doc_id in taken_ids}
+    taken_clusters = {cluster for genre in candidates for doc_id, _, cluster in candidates[genre]
+                      if doc_id in taken_ids}
     for genre, (n_test, n_dev, n_train) in quotas.items():
         cands = [c for c in candidates[genre] if c[0] not in taken_ids]
         keyed = []
@@ -434,8 +436,10 @@ def problems(path: Path, docs: dict[str, Document]) -> list[str]:
         return [f"{path}: {ex.id} is not in documents.tsv"]
     text = doc_text(doc)
     if ex.text != text:
-        k = next((i for i, (x, y) in enumerate(zip(ex.text, text, strict=False)) if x != y), min(len(ex.text), len(text)))
-        errs.append(f"{path.name}: text differs from source at {k}: markup {ex.text[k:k+20]!r} vs source {text[k:k+20]!r}")
+        k = next((i for i, (x, y) in enumerate(zip(ex.text, text, strict=False)) if x != y),
+                 min(len(ex.text), len(text)))
+        errs.append(f"{path.name}: text differs from source at {k}: markup {ex.text[k:k+20]!r} "
+                    f"vs source {text[k:k+20]!r}")
     raw = path.read_text("utf8")
     if raw.count("⟦") != raw.count("⟧") or len(SPAN_RE.findall(raw)) != raw.count("⟦"):
         errs.append(f"{path.name}: malformed markup (a ⟦ without its |LABEL⟧)")
@@ -540,7 +544,8 @@ def _agreement(keep) -> str:
     lines = [f"Test documents with both annotations: {done} of {len(docs)}", "",
              "| label | annotator A | annotator B | both | pairwise F |", "|---|---:|---:|---:|---:|"]
     for label in LABELS:
-        lines.append(f"| {label} | {na[label]} | {nb[label]} | {tp[label]} | {_prf(tp[label], na[label], nb[label]):.3f} |")
+        f = _prf(tp[label], na[label], nb[label])
+        lines.append(f"| {label} | {na[label]} | {nb[label]} | {tp[label]} | {f:.3f} |")
     t, a, b = sum(tp.values()), sum(na.values()), sum(nb.values())
     lines.append(f"| all | {a} | {b} | {t} | {_prf(t, a, b):.3f} |")
     lines += ["", f"Section headings (line and level): A {head_a}, B {head_b}, both {head_tp}, "
@@ -729,10 +734,13 @@ def stats() -> str:
     return "\n".join(lines)
 
 
+COMMANDS = ("select", "select-stage2", "select-stage3", "add-texts", "blanks", "check", "agreement",
+            "disagreements", "adjudicate", "build", "stats")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["select", "select-stage2", "select-stage3", "blanks", "check", "agreement", "disagreements", "adjudicate", "build", "add-texts",
-                                            "stats"])
+    ap.add_argument("command", choices=COMMANDS)
     ap.add_argument("files", nargs="*", type=Path)
     args = ap.parse_args()
     if args.command == "select":
