@@ -591,7 +591,12 @@ def _entity_key(e: dict) -> str:
 
 
 def read_adjudication() -> dict[tuple[str, str, str], str]:
-    """(doc, kind, key) → decision, from double/adjudication.tsv (kinds: entity, value, section)."""
+    """(doc, kind, key) → decision, from double/adjudication.tsv.
+
+    Kinds: ``entity`` (a span only one annotation has: keep/drop), ``value`` (the gold value where they
+    differ), ``section`` (a sheet row only one has: keep/drop), and from the review of the adjudicated
+    test set: ``add`` (a span both missed; decision ``keep`` or its gold value), ``drop`` (a span both
+    had), ``section-label`` (key ``line level``: the corrected type)."""
     out = {}
     if ADJUDICATION.exists():
         for line in ADJUDICATION.read_text("utf8").splitlines()[1:]:
@@ -653,6 +658,21 @@ def adjudicate(doc: Document, decisions: dict[tuple[str, str, str], str]) -> lis
     if pending:
         return pending
     text = doc_text(doc)
+    for (name, kind, key), decision in decisions.items():
+        if name != doc.doc:
+            continue
+        if kind == "drop":
+            final = [e for e in final if _entity_key(e) != key]
+        elif kind == "add":
+            span, label = key.split(" ")
+            start, end = (int(x) for x in span.split("-"))
+            added = {"start": start, "end": end, "label": label, "text": text[start:end]}
+            if decision != "keep":
+                added["gold_norm"] = decision
+            final.append(added)
+        elif kind == "section-label":
+            line, level = (int(x) for x in key.split(" "))
+            rows = [(r[0], r[1], decision, r[3]) if (r[0], r[1]) == (line, level) else r for r in rows]
     ANN_DIR.mkdir(parents=True, exist_ok=True)
     SECTIONS_DIR.mkdir(parents=True, exist_ok=True)
     (ANN_DIR / f"{doc.doc}.ann").write_text(f"{header(doc)}\n{markup(text, final)}\n", "utf8")
@@ -660,6 +680,47 @@ def adjudicate(doc: Document, decisions: dict[tuple[str, str, str], str]) -> lis
     sheet += [f"{line}\t{level}\t{label}\t{heading or '-'}" for line, level, label, heading in sorted(rows)]
     (SECTIONS_DIR / f"{doc.doc}.tsv").write_text("\n".join(sheet) + "\n", "utf8")
     return []
+
+
+def review_rows(path: Path) -> list[str]:
+    """Adjudication rows for the accepted proposals of a review sheet (columns: doc, line, action, span,
+    label, new, reason, verdict); the span is found on its line of the excerpt."""
+    docs = {d.doc: d for d in read_documents()}
+    out = []
+    for row in csv.DictReader(path.open(encoding="utf8"), delimiter="\t"):
+        if (row.get("verdict") or "").strip() != "accept":
+            continue
+        doc = docs[row["doc"]]
+        text = doc_text(doc)
+        action, label, new = row["action"].strip(), row["label"].strip(), (row.get("new") or "").strip()
+        note = f"review: {row.get('reason', '').strip()}"
+        if action == "section":
+            level = next(r[1] for r in read_sheet(SECTIONS_DIR / f"{doc.doc}.tsv") if r[0] == int(row["line"]))
+            out.append(f"{doc.doc}\tsection-label\t{row['line']} {level}\t{new}\t{note}")
+            continue
+        line_start = sum(len(x) + 1 for x in text.split("\n")[: int(row["line"]) - 1])
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+
+        def offsets(span: str) -> tuple[int, int]:
+            k = text.find(span, line_start)
+            if k < 0 or k > line_end:
+                raise ValueError(f"{doc.doc}: {span!r} is not on line {row['line']}")
+            return k, k + len(span)
+
+        s, e = offsets(row["span"])
+        if action in ("drop", "relabel", "boundary"):
+            out.append(f"{doc.doc}\tdrop\t{s}-{e} {label}\tdrop\t{note}")
+        if action == "add":
+            out.append(f"{doc.doc}\tadd\t{s}-{e} {label}\t{new or 'keep'}\t{note}")
+        elif action == "relabel":
+            out.append(f"{doc.doc}\tadd\t{s}-{e} {new}\tkeep\t{note}")
+        elif action == "boundary":
+            s2, e2 = offsets(new)
+            out.append(f"{doc.doc}\tadd\t{s2}-{e2} {label}\t{row.get('value') or 'keep'}\t{note}")
+        elif action == "value":
+            out.append(f"{doc.doc}\tvalue\t{s}-{e} {label}\t{new}\t{note}")
+    return out
 
 
 def sections_record(doc: Document, sheet: Path) -> list[dict]:
@@ -735,7 +796,7 @@ def stats() -> str:
 
 
 COMMANDS = ("select", "select-stage2", "select-stage3", "add-texts", "blanks", "check", "agreement",
-            "disagreements", "adjudicate", "build", "stats")
+            "disagreements", "adjudicate", "apply-review", "build", "stats")
 
 
 def main() -> None:
@@ -784,6 +845,11 @@ def main() -> None:
                 pair = [DOUBLE_DIR / r / f"{doc.doc}{ext}" for r in "ab" for ext in (".ann", ".tsv")]
                 if all(p.exists() for p in pair):
                     print(disagreements(doc))
+    elif args.command == "apply-review":
+        rows = [row for path in args.files for row in review_rows(path)]
+        with ADJUDICATION.open("a", encoding="utf8") as fh:
+            fh.writelines(row + "\n" for row in rows)
+        print(f"{len(rows)} adjudication row(s) added from the review; run adjudicate")
     elif args.command == "adjudicate":
         decisions = read_adjudication()
         pending, written = [], 0
