@@ -10,6 +10,7 @@ numbers of the excerpt). Test documents are annotated twice, independently
     python training/genre_corpus.py select      # (once) choose, deduplicate and split documents
     python training/genre_corpus.py select-stage2  # (once) more product-rich records and training documents
     python training/genre_corpus.py select-stage3  # (once) the pool's written reports, whole
+    python training/genre_corpus.py select-stage4  # (once) more recall notices for test
     python training/genre_corpus.py add-texts DIR/MANIFEST.tsv  # documents found elsewhere (sources listed)
     python training/genre_corpus.py blanks      # write unannotated files for the annotators
     python training/genre_corpus.py check       # markup = source text, hard rules, sheets, reserved overlap
@@ -83,6 +84,8 @@ QUOTAS_STAGE2: dict[str, tuple[int, int, int]] = {
     "nhi_announcement": (0, 0, 6),
     "legislative_record": (0, 0, 6),
 }
+# stage 4: the test split still short of the 300 PRODUCT spans asked for — more recall notices to test
+QUOTAS_STAGE4: dict[str, tuple[int, int, int]] = {"drug_recall_notice": (40, 0, 0)}
 # stage 3: the few pool records that hold a written report with report sections (前言 … 結語): taken whole,
 # so that report section types (purpose, results, strategy, conclusion) occur in test
 REPORT_HEADING = re.compile(r"^\s*[壹貳參肆伍一二三四五]、\s*(?:前言|結語|結論)", re.M)
@@ -682,6 +685,42 @@ def adjudicate(doc: Document, decisions: dict[tuple[str, str, str], str]) -> lis
     return []
 
 
+def _on_line(text: str, line: int, span: str, name: str) -> tuple[int, int]:
+    """Offsets of the first occurrence of `span` that starts on `line` (1-based) of `text`."""
+    line_start = sum(len(x) + 1 for x in text.split("\n")[: line - 1])
+    line_end = text.find("\n", line_start)
+    k = text.find(span, line_start)
+    if k < 0 or (line_end >= 0 and k > line_end):
+        raise ValueError(f"{name}: {span!r} is not on line {line}")
+    return k, k + len(span)
+
+
+def unannotated_occurrences(min_len: int = 3) -> list[str]:
+    """Every place where a string annotated somewhere in the corpus occurs outside any span (for review)."""
+    docs = [d for d in read_documents() if (SECTIONS_DIR / f"{d.doc}.tsv").exists()]
+    parsed = {d.doc: parse_markup(ANN_DIR / f"{d.doc}.ann")[0] for d in docs}
+    names: dict[str, str] = {}
+    for ex in parsed.values():
+        for e in ex.entities:
+            if len(e["text"]) >= min_len and "\n" not in e["text"]:
+                names.setdefault(e["text"], e["label"])
+    out = []
+    for d in docs:
+        ex = parsed[d.doc]
+        covered = [(e["start"], e["end"]) for e in ex.entities]
+        for name, label in names.items():
+            k = ex.text.find(name)
+            while k >= 0:
+                inside = any(s <= k and k + len(name) <= e for s, e in covered)
+                overlap = any(s < k + len(name) and k < e for s, e in covered)
+                if not inside and not overlap:
+                    line = ex.text.count("\n", 0, k) + 1
+                    ctx = ex.text[max(0, k - 12) : k + len(name) + 12].replace("\n", "⏎")
+                    out.append(f"{d.doc}\t{d.split}\t{line}\t{label}\t{name}\t{ctx}")
+                k = ex.text.find(name, k + 1)
+    return out
+
+
 def review_rows(path: Path) -> list[str]:
     """Adjudication rows for the accepted proposals of a review sheet (columns: doc, line, action, span,
     label, new, reason, verdict); the span is found on its line of the excerpt."""
@@ -698,17 +737,7 @@ def review_rows(path: Path) -> list[str]:
             level = next(r[1] for r in read_sheet(SECTIONS_DIR / f"{doc.doc}.tsv") if r[0] == int(row["line"]))
             out.append(f"{doc.doc}\tsection-label\t{row['line']} {level}\t{new}\t{note}")
             continue
-        line_start = sum(len(x) + 1 for x in text.split("\n")[: int(row["line"]) - 1])
-        line_end = text.find("\n", line_start)
-        line_end = len(text) if line_end < 0 else line_end
-
-        def offsets(span: str) -> tuple[int, int]:
-            k = text.find(span, line_start)
-            if k < 0 or k > line_end:
-                raise ValueError(f"{doc.doc}: {span!r} is not on line {row['line']}")
-            return k, k + len(span)
-
-        s, e = offsets(row["span"])
+        s, e = _on_line(text, int(row["line"]), row["span"], doc.doc)
         if action in ("drop", "relabel", "boundary"):
             out.append(f"{doc.doc}\tdrop\t{s}-{e} {label}\tdrop\t{note}")
         if action == "add":
@@ -716,7 +745,7 @@ def review_rows(path: Path) -> list[str]:
         elif action == "relabel":
             out.append(f"{doc.doc}\tadd\t{s}-{e} {new}\tkeep\t{note}")
         elif action == "boundary":
-            s2, e2 = offsets(new)
+            s2, e2 = _on_line(text, int(row["line"]), new, doc.doc)
             out.append(f"{doc.doc}\tadd\t{s2}-{e2} {label}\t{row.get('value') or 'keep'}\t{note}")
         elif action == "value":
             out.append(f"{doc.doc}\tvalue\t{s}-{e} {label}\t{new}\t{note}")
@@ -795,8 +824,8 @@ def stats() -> str:
     return "\n".join(lines)
 
 
-COMMANDS = ("select", "select-stage2", "select-stage3", "add-texts", "blanks", "check", "agreement",
-            "disagreements", "adjudicate", "apply-review", "build", "stats")
+COMMANDS = ("select", "select-stage2", "select-stage3", "select-stage4", "add-texts", "blanks", "check", "agreement",
+            "disagreements", "adjudicate", "unannotated", "apply-review", "build", "stats")
 
 
 def main() -> None:
@@ -809,13 +838,15 @@ def main() -> None:
             sys.exit(f"{DOCS_TSV} exists: the selection and splits are fixed")
         write_documents(select())
         print(f"wrote {DOCS_TSV}")
-    elif args.command == "select-stage2":
+    elif args.command in ("select-stage2", "select-stage4"):
+        stage = args.command.removeprefix("select-")
         docs = read_documents()
-        if any(d.note == "stage2" for d in docs):
-            sys.exit("stage 2 is already drawn: the selection and splits are fixed")
-        more = select(QUOTAS_STAGE2, SEED + 2, existing=docs)[len(docs):]
+        if any(d.note == stage for d in docs):
+            sys.exit(f"{stage} is already drawn: the selection and splits are fixed")
+        quotas = QUOTAS_STAGE2 if stage == "stage2" else QUOTAS_STAGE4
+        more = select(quotas, SEED + int(stage[-1]), existing=docs)[len(docs):]
         for d in more:
-            d.note = "stage2"
+            d.note = stage
         write_documents(docs + more)
         print(f"added {len(more)} document(s)")
     elif args.command == "select-stage3":
@@ -845,6 +876,9 @@ def main() -> None:
                 pair = [DOUBLE_DIR / r / f"{doc.doc}{ext}" for r in "ab" for ext in (".ann", ".tsv")]
                 if all(p.exists() for p in pair):
                     print(disagreements(doc))
+    elif args.command == "unannotated":
+        print("doc\tsplit\tline\tlabel elsewhere\tstring\tcontext")
+        print("\n".join(unannotated_occurrences()))
     elif args.command == "apply-review":
         rows = [row for path in args.files for row in review_rows(path)]
         with ADJUDICATION.open("a", encoding="utf8") as fh:
