@@ -11,6 +11,7 @@ numbers of the excerpt). Test documents are annotated twice, independently
     python training/genre_corpus.py select-stage2  # (once) more product-rich records and training documents
     python training/genre_corpus.py select-stage3  # (once) the pool's written reports, whole
     python training/genre_corpus.py select-stage4  # (once) more recall notices for test
+    python training/genre_corpus.py select-stage5  # (once) more recall notices for train
     python training/genre_corpus.py add-texts DIR/MANIFEST.tsv  # documents found elsewhere (sources listed)
     python training/genre_corpus.py blanks      # write unannotated files for the annotators
     python training/genre_corpus.py check       # markup = source text, hard rules, sheets, reserved overlap
@@ -86,6 +87,8 @@ QUOTAS_STAGE2: dict[str, tuple[int, int, int]] = {
 }
 # stage 4: the test split still short of the 300 PRODUCT spans asked for — more recall notices to test
 QUOTAS_STAGE4: dict[str, tuple[int, int, int]] = {"drug_recall_notice": (40, 0, 0)}
+# stage 5: the corpus still short of 1,500 PRODUCT spans outside the supply notices — recall notices to train
+QUOTAS_STAGE5: dict[str, tuple[int, int, int]] = {"drug_recall_notice": (0, 0, 80)}
 # stage 3: the few pool records that hold a written report with report sections (前言 … 結語): taken whole,
 # so that report section types (purpose, results, strategy, conclusion) occur in test
 REPORT_HEADING = re.compile(r"^\s*[壹貳參肆伍一二三四五]、\s*(?:前言|結語|結論)", re.M)
@@ -824,8 +827,8 @@ def stats() -> str:
     return "\n".join(lines)
 
 
-COMMANDS = ("select", "select-stage2", "select-stage3", "select-stage4", "add-texts", "blanks", "check", "agreement",
-            "disagreements", "adjudicate", "unannotated", "apply-review", "build", "stats")
+COMMANDS = ("select", "select-stage2", "select-stage3", "select-stage4", "select-stage5", "add-texts", "blanks",
+            "check", "agreement", "disagreements", "adjudicate", "unannotated", "apply-review", "build", "stats")
 
 
 def main() -> None:
@@ -838,12 +841,12 @@ def main() -> None:
             sys.exit(f"{DOCS_TSV} exists: the selection and splits are fixed")
         write_documents(select())
         print(f"wrote {DOCS_TSV}")
-    elif args.command in ("select-stage2", "select-stage4"):
+    elif args.command in ("select-stage2", "select-stage4", "select-stage5"):
         stage = args.command.removeprefix("select-")
         docs = read_documents()
         if any(d.note == stage for d in docs):
             sys.exit(f"{stage} is already drawn: the selection and splits are fixed")
-        quotas = QUOTAS_STAGE2 if stage == "stage2" else QUOTAS_STAGE4
+        quotas = {"stage2": QUOTAS_STAGE2, "stage4": QUOTAS_STAGE4, "stage5": QUOTAS_STAGE5}[stage]
         more = select(quotas, SEED + int(stage[-1]), existing=docs)[len(docs):]
         for d in more:
             d.note = stage
