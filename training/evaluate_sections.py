@@ -303,13 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     acc = {k: accuracy(v) for k, v in res.items()}
     genre_md, genre_summary = evaluate_genre_corpus(args.model)
     elapsed = time.time() - t0
+    command = " ".join(["python training/evaluate_sections.py", *(argv if argv is not None else sys.argv[1:])])
 
-    cfg_rel = args.config.resolve().relative_to(ROOT) if args.config.resolve().is_relative_to(ROOT) else args.config
     md: list[str] = [
         "# Section segmentation and section types — evaluation",
         "",
-        f"Written by `python training/evaluate_sections.py --config {cfg_rel}` "
-        f"({elapsed:.0f} s on this machine). Gold: `corpora/sections/seeds.jsonl` — "
+        f"Written by `{command}` "
+        f"({elapsed:.0f} s on this machine). Seeds gold: `corpora/sections/seeds.jsonl` — "
         f"{len(docs)} seed documents, {sum(len(d.sections) for d in docs)} sections, {n_gold} headings "
         "(see `corpora/sections/README.md`).",
         "",
