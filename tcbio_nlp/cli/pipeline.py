@@ -32,7 +32,6 @@ class Item:
     doc: Any  # records.DocInfo
     start: int
     end: int
-    last: bool
     context: int = 0
 
 
@@ -107,13 +106,10 @@ _WORKER: dict[str, Any] = {}
 
 
 def init_worker(spec: str | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
-    try:
-        from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # (scikit-learn's dependency)
 
-        _WORKER["limits"] = threadpool_limits(1)  # N processes on N cores: no BLAS oversubscription
-    except Exception:  # noqa: BLE001 - optional
-        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _WORKER["limits"] = threadpool_limits(1)  # N processes on N cores: no BLAS oversubscription
     try:
         _WORKER["nlp"] = load_pipeline(spec)
     except FatalError as exc:
@@ -126,10 +122,6 @@ def _work(payload: tuple[list[str], list[tuple[int, int]], tuple[bool, bool]]) -
     if "error" in _WORKER:
         return "fatal", _WORKER["error"]
     return "ok", list(process_batch(_WORKER["nlp"], *payload))
-
-
-def ping() -> bool:
-    return True
 
 
 def pool_results(pool: ProcessPoolExecutor, batches: Iterable[list[tuple[str, Item]]], options: tuple[bool, bool],

@@ -11,15 +11,20 @@ from __future__ import annotations
 import io
 import itertools
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import TextIO
+from typing import Annotated, TextIO
 
-from .formats import make_formatter
+import typer
+
+from . import app
+from .formats import FORMATS, make_formatter
 from .inputs import InputError, Source, discover, heading_context, read_source, split_text
 from .pipeline import (
     FatalError,
@@ -28,7 +33,6 @@ from .pipeline import (
     init_worker,
     load_pipeline,
     local_results,
-    ping,
     pool_results,
     stop_pool,
 )
@@ -119,8 +123,8 @@ def run(opts: Options) -> int:
             report.info(f"{document.id}: {document.encoding}, {len(document.text):,} characters"
                         + (f", {len(bounds)} chunks" if len(bounds) > 1 else ""))
             info = DocInfo(document.id, document.text, document.encoding, index)
-            for k, ((a, b), prefix) in enumerate(zip(bounds, prefixes, strict=True)):
-                yield prefix + document.text[a:b], Item(info, a, b, k == len(bounds) - 1, len(prefix))
+            for (a, b), prefix in zip(bounds, prefixes, strict=True):
+                yield prefix + document.text[a:b], Item(info, a, b, len(prefix))
 
     def batches() -> Iterator[list[tuple[str, Item]]]:
         batch: list[tuple[str, Item]] = []
@@ -139,7 +143,7 @@ def run(opts: Options) -> int:
             check_model_spec(opts.model)
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
             pool = ProcessPoolExecutor(n_process, mp_context=ctx, initializer=init_worker, initargs=(opts.model,))
-            pool.submit(ping)  # with fork, all workers start now, before any other thread (progress bar)
+            pool.submit(int)  # with fork, all workers start now, before any other thread (progress bar)
             report.info(f"started {n_process} worker processes (each loads the pipeline once)")
             results = pool_results(pool, batches(), options, window=3 * n_process)
         else:
@@ -243,4 +247,71 @@ def _cpu_seconds(n_process: int) -> str:
     return text
 
 
-__all__ = ["FatalError", "Options", "UsageError", "run"]
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)
+TAG_EXAMPLES = """\b
+examples:
+  tcbio tag reports/ --output tagged.jsonl
+      tag every .txt/.md file under reports/ (walked recursively) into one JSONL file
+  tcbio tag 公告.txt --format table
+      read one file (UTF-8, UTF-16 or Big5 — detected) and show entities and sections as tables
+  iconv -f utf-8 -t big5 report.txt | tcbio tag --format conll
+      standard input; CoNLL: TOKEN<TAB>START<TAB>END<TAB>BIO-TAG, blank line after each sentence
+  tcbio tag reports/ --format html --output reports.html --n-process 2 --verbose
+      one HTML page (displaCy entities + section outline), two worker processes
+
+JSONL: one object per document, {"id", "text", "tokens": [[start, end], …], "entities": [{"start", "end",
+"label", "text", "norm"?}, …], "sections": [{"start", "end", "label", "heading", "level", "score"}, …]};
+offsets are characters into "text", end exclusive.
+
+Exit status: 0 all inputs tagged, 1 some input could not be read (each named on standard error; the
+others are still tagged), 2 usage error.
+"""
+
+
+def _n_process(value: int) -> int:
+    if value < -1:
+        raise typer.BadParameter(f"must be at least 1 (or -1 for one per CPU core), got {value}")
+    return value if value > 0 else os.cpu_count() or 1
+
+
+@app.command(epilog=TAG_EXAMPLES)
+def tag(
+    paths: Annotated[list[str] | None, typer.Argument(metavar="PATH", show_default=False,
+                                                      help="file or directory; `-` or none: standard input")] = None,
+    format: Annotated[Format, typer.Option("-f", "--format", help="output format")] = Format.jsonl,
+    output: Annotated[str | None, typer.Option("-o", "--output", metavar="PATH",
+                                               help="write here instead of standard output")] = None,
+    n_process: Annotated[int, typer.Option("-n", "--n-process", metavar="N", callback=_n_process,
+                                           help="worker processes (-1: one per CPU core)")] = 1,
+    batch_size: Annotated[int, typer.Option("-b", "--batch-size", metavar="B", min=1,
+                                            help="documents (or chunks of long files) per batch")] = DEFAULT_BATCH_SIZE,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="report encodings, model, timing on stderr")] = False,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", show_default=False,
+                                                  help="progress bar on stderr (default: for several documents "
+                                                  "on a terminal, when the output is not piped)")] = None,
+    model: Annotated[str | None, typer.Option(hidden=True)] = None,
+    chunk_chars: Annotated[int, typer.Option(min=1, hidden=True)] = DEFAULT_CHUNK_CHARS,
+) -> None:
+    """Tag documents: words, entities with normalised values, sections.
+
+    Reads files, directories (walked for .txt, .md and suffix-less text files) and standard input
+    (`-` or no PATH). UTF-8, UTF-16 with BOM and Big5/CP950 are detected (--verbose reports which).
+    Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
+    whole file.
+    """
+    opts = Options(paths or [], format.value, output, n_process, batch_size, verbose, progress, model, chunk_chars)
+    try:
+        status = run(opts)
+    except (UsageError, FatalError) as exc:
+        typer.echo(f"tcbio tag: error: {exc}", err=True)
+        status = 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        typer.echo("tcbio: interrupted", err=True)
+        status = 130
+    except BrokenPipeError:  # the reader went away (`tcbio tag … | head`): stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        status = 0
+    raise typer.Exit(status)
