@@ -25,7 +25,7 @@ def model_path(name: str = DEFAULT_MODEL) -> Path:
     if not (path / "config.cfg").exists():
         raise OSError(
             f"tcbio-nlp model {name!r} is not installed at {path}. "
-            "Rebuild it with `python training/build_pipeline.py` (see README)."
+            "Rebuild it with `python -m spacy project run all` (see README)."
         )
     return path
 
