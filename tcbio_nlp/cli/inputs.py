@@ -1,14 +1,7 @@
-"""Input of ``tcbio tag``: finding documents, decoding them, splitting long ones.
-
-- :func:`discover` turns PATH arguments into :class:`Source` objects (files, directories walked
-  for text files, standard input) and :class:`InputError` objects for unusable arguments, in order;
-- :func:`read_source` reads and decodes one: a byte-order mark names the encoding, otherwise
-  charset-normalizer picks among UTF-8, Big5/CP950 (preferred for Taiwan files), Big5-HKSCS
-  and GB18030 (UTF-16 when the bytes have NULs); binary, undecodable, empty and
-  whitespace-only input raise :class:`InputError`;
-- :func:`split_text` cuts a long text into chunks at paragraph boundaries, and
-  :func:`heading_context` gives each chunk the heading lines it sits under, so that a file of
-  tens of megabytes is processed chunk by chunk with the same numbering hierarchy.
+"""Input of ``tcbio tag``: finding documents (:func:`discover`), decoding them (:func:`read_source`:
+a byte-order mark names the encoding, else charset-normalizer picks among UTF-8, Big5/CP950,
+Big5-HKSCS and GB18030), splitting long ones at paragraph boundaries (:func:`split_text`) under
+the heading lines they sit in (:func:`heading_context`), so that the numbering hierarchy holds.
 """
 
 from __future__ import annotations
@@ -23,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..constants import NUMBERING_STYLES
+from .records import DocInfo
 
 #: file name suffixes picked up in a directory walk (plus text files without a suffix)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -66,28 +60,16 @@ class Source:
             return -1
 
 
-@dataclass
-class Document:
-    id: str
-    text: str
-    encoding: str
-    n_bytes: int
-
-
 def discover(paths: Iterable[str]) -> Iterator[Source | InputError]:
-    """Sources for the PATH arguments, in order; ``-`` (or no argument) is standard input.
+    """Sources (or :class:`InputError`) for the PATH arguments, in order; ``-`` or none is standard input.
 
-    Directories are walked (sorted, hidden entries skipped) for ``.txt``/``.md`` files and
-    suffix-less files that look like text; a file named explicitly is always tried. The same
-    file reached twice is tagged once.
+    Directories are walked (sorted, hidden entries skipped) for text files; a file named explicitly
+    is always tried; the same file reached twice is tagged once.
     """
     seen: set[str] = set()
 
     def new(key: str) -> bool:
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
+        return key not in seen and not seen.add(key)
 
     for arg in list(paths) or ["-"]:
         if arg == "-":
@@ -100,11 +82,11 @@ def discover(paths: Iterable[str]) -> Iterator[Source | InputError]:
                 files = list(_walk(path))
                 if not files:
                     yield InputError(arg, "directory contains no text files (.txt, .md or without suffix)")
-                yield from (Source(str(f), f) for f in files if new(_key(f)))
+                yield from (Source(str(f), f) for f in files if new(str(resolved(f))))
             elif path.exists():
                 if not path.is_file() and not path.is_fifo():  # a FIFO: process substitution <(…)
                     yield InputError(arg, "not a regular file")
-                elif new(_key(path)):
+                elif new(str(resolved(path))):
                     yield Source(arg, path)
             else:
                 yield InputError(arg, "broken symbolic link" if path.is_symlink() else "no such file or directory")
@@ -114,11 +96,11 @@ def discover(paths: Iterable[str]) -> Iterator[Source | InputError]:
             yield InputError(arg, exc.strerror or str(exc))
 
 
-def _key(path: Path) -> str:
+def resolved(path: Path) -> Path:
     try:
-        return str(path.resolve())
+        return path.resolve()
     except OSError:
-        return str(path.absolute())
+        return path.absolute()
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -143,7 +125,7 @@ def _looks_like_text(path: Path) -> bool:
     return b"\x00" not in head and not any(head.startswith(m) for m, _ in _MAGIC)
 
 
-def read_source(source: Source, stdin: object = None) -> Document:
+def read_source(source: Source, stdin: object = None) -> DocInfo:
     """Read and decode a source; raises :class:`InputError` for anything that is not text."""
     if source.path is None:
         data = (stdin if stdin is not None else sys.stdin.buffer).read()  # type: ignore[attr-defined]
@@ -158,8 +140,7 @@ def read_source(source: Source, stdin: object = None) -> Document:
             raise InputError(source.id, "is a directory") from None
         except OSError as exc:
             raise InputError(source.id, f"cannot read: {exc.strerror or exc}") from None
-    text, encoding = decode_bytes(data, source.id)
-    return Document(source.id, text, encoding, len(data))
+    return DocInfo(source.id, *decode_bytes(data, source.id))
 
 
 def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:

@@ -1,10 +1,8 @@
-"""Loading the pipeline for ``tcbio tag`` and running it over batches, in this process or in workers.
+"""The pipeline of ``tcbio tag``, run over batches in this process or in a pool of workers.
 
-With ``--n-process N`` > 1 the work runs in a pool of N worker processes, each loading the
-pipeline once, that return plain records (not Docs): the main process only reads input and
-writes output. (spaCy's own ``nlp.pipe(n_process=N)`` ships every Doc back serialised and
-rebuilds it in the main process, which on a two-core machine eats most of the gain; see
-``benchmarks/pipeline_speed.py``.)
+Each worker loads the pipeline once and returns plain records, not Docs: spaCy's own
+``nlp.pipe(n_process=N)`` ships every Doc back serialised and rebuilds it in the main process,
+which on two cores eats most of the gain (``benchmarks/pipeline_speed.py``).
 """
 
 from __future__ import annotations
@@ -51,19 +49,6 @@ def load_pipeline(spec: str | None) -> Language:
     except (OSError, ValueError, ImportError, KeyError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FatalError(f"cannot load pipeline {spec or tcbio_nlp.DEFAULT_MODEL!r}: {message}") from None
-
-
-def check_model_spec(spec: str | None) -> None:
-    """Fail early, in the main process, when the model clearly cannot be found (workers load it)."""
-    import tcbio_nlp
-
-    if spec is None:
-        try:
-            tcbio_nlp.model_path()
-        except OSError as exc:
-            raise FatalError(f"cannot load pipeline {tcbio_nlp.DEFAULT_MODEL!r}: {exc}") from None
-    elif spec != "blank" and "/" in spec and not Path(spec).exists():
-        raise FatalError(f"cannot load pipeline {spec!r}: no such directory")
 
 
 def process_batch(nlp: Language, texts: list[str], places: list[tuple[int, int]],

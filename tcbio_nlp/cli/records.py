@@ -1,12 +1,5 @@
-"""Doc → plain record, and chunks of a long file joined back into one document.
-
-A record is JSON-able data with character offsets into the whole input file, the shape of the
-JSONL output in the interface contract::
-
-    {"tokens": [[0, 3], ...],
-     "entities": [{"start", "end", "label", "text", "norm"?}, ...],
-     "sections": [{"start", "end", "label", "heading", "level", "score"}, ...]}
-
+"""Doc → plain record (``tokens``, ``entities``, ``sections`` as in the JSONL of the interface contract,
+offsets into the whole input file), and the chunks of a long file joined back into one document.
 Records are what worker processes send back, so formatting never needs a Doc.
 """
 
@@ -32,11 +25,10 @@ def doc_to_record(
 ) -> dict[str, Any]:
     """Plain record for ``doc``, offsets shifted by ``offset`` (the chunk's position in its file).
 
-    Whitespace tokens are left out. ``sentences``: add ``sent_starts`` (indices into ``tokens``)
-    when the pipeline sets sentence boundaries. ``tokens_json``: ``tokens`` as JSON text without
-    the outer brackets, so that worker processes do the formatting. ``cut`` (shifted offset): the
-    text before it is heading context, not part of the chunk; what ends there is dropped, and a
-    section running across it is clipped and marked as the continuation of an earlier chunk's.
+    Whitespace tokens are left out. ``sentences``: add ``sent_starts`` (indices into ``tokens``).
+    ``tokens_json``: ``tokens`` as JSON text without the brackets (workers do the formatting).
+    Text before ``cut`` is heading context: what ends there is dropped, a section across it clipped
+    and marked as the continuation of an earlier chunk's.
     """
     has_sents = sentences and doc.has_annotation("SENT_START")
     sent_starts: list[int] = []
@@ -126,18 +118,14 @@ class Chunk:
     start: int
     end: int
     record: dict[str, Any]
-    #: set by :func:`merge_chunks`: the chunk opens inside a section of an earlier chunk
-    continues_section: bool = False
 
 
 def merge_chunks(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
     """Re-join sections across chunk boundaries, yielding each chunk once its sections are final.
 
-    A chunk's first section continues those that ran up to the boundary when the context above
-    the chunk opened it (marked by :func:`doc_to_record`) or it starts at the boundary without
-    a heading: it is dropped and the earlier ones are extended over it. Text before a chunk's
-    first section, or a chunk without sections, extends them too. One chunk is held back, so
-    memory stays bounded by two chunks' records.
+    A chunk's first section that continues (marked by :func:`doc_to_record`, or at the boundary
+    without a heading) is dropped and the open sections of earlier chunks extended over it; so is
+    text before a chunk's first section. One chunk is held back: memory stays bounded.
     """
     prev: Chunk | None = None
     open_sections: list[dict[str, Any]] = []  # sections of earlier chunks reaching the boundary
@@ -155,7 +143,6 @@ def merge_chunks(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
                 reach = sections[0]["start"]
             elif not sections:
                 reach = chunk.end
-            chunk.continues_section = reach > chunk.start or bool(continuation)
             for sec in open_sections:
                 sec["end"] = max(sec["end"], reach)
         if prev is not None:

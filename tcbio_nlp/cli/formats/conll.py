@@ -18,8 +18,6 @@ class ConllFormatter(Formatter):
     Sentences come from the pipeline when it sets them, else they end after 。！？；!?; and at line breaks.
     """
 
-    needs_sentences = True
-
     def write(self, doc: DocInfo, chunks: Iterable[Chunk]) -> None:
         text = doc.text
         self.out.write(f"# id = {_one_line(doc.id)}\n")

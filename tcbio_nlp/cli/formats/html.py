@@ -9,26 +9,14 @@ from __future__ import annotations
 import html
 import tempfile
 from collections.abc import Iterable
+from importlib import resources
 from typing import Any
 
 from ..records import Chunk, DocInfo, dumps, merge_chunks
 from . import ENTITY_COLORS, Formatter, count
 
-_STYLE = """
-body{font-family:"Noto Sans CJK TC","Noto Sans TC","PingFang TC","Microsoft JhengHei",sans-serif;
-margin:0 auto;max-width:60em;padding:1em 2em;color:#222;line-height:1.6}
-header.tcbio-run{border-bottom:2px solid #ccc;margin-bottom:1em}
-section.tcbio-doc{border-bottom:1px solid #ddd;padding-bottom:1.5em;margin-bottom:1.5em}
-nav.tcbio-outline ol{list-style:none;padding-left:0;margin:.3em 0}
-nav.tcbio-outline li{margin:.15em 0}
-nav.tcbio-outline .label{font-size:.8em;background:#eef;border-radius:3px;padding:0 .4em;margin-left:.5em}
-nav.tcbio-outline .score,nav.tcbio-outline .range,.tcbio-meta{font-size:.8em;color:#777;margin-left:.4em}
-div.tcbio-section{border-left:3px solid #eee;padding-left:.8em;margin:.6em 0}
-div.tcbio-section > .tcbio-section-head{font-size:.75em;color:#888}
-details.tcbio-entities table{border-collapse:collapse;font-size:.9em}
-details.tcbio-entities td,details.tcbio-entities th{border:1px solid #ddd;padding:.2em .5em;text-align:left}
-.entities{line-height:1.9!important}
-""" + "".join(f".tcbio-legend .l-{k}{{background:{v}}}" for k, v in ENTITY_COLORS.items())
+_STYLE = "\n" + (resources.files(__package__) / "html.css").read_text("utf-8") + "".join(
+    f".tcbio-legend .l-{k}{{background:{v}}}" for k, v in ENTITY_COLORS.items())
 _LEGEND = '<p class="tcbio-legend">' + "".join(
     f'<span class="l-{k}" style="padding:0 .4em;margin-right:.4em;border-radius:3px">{k}</span>' for k in ENTITY_COLORS
 ) + "</p>"
