@@ -123,8 +123,8 @@ class Segmenter:
         nlp: Language | None = None,
         pkuseg_model: str | None = None,
         pkuseg_user_dict: str | None = None,
-        lexicon: Iterable[str] = (),
-        patterns: Iterable[str] = (),
+        lexicon: list[str] | None = None,
+        patterns: list[str] | None = None,
     ) -> None:
         """Load the pkuseg model directory, the lexicon words and the protected-span regexes.
 
@@ -137,7 +137,7 @@ class Segmenter:
         """
         if pkuseg_model is not None:
             self._set_pkuseg(_load_pkuseg(Path(pkuseg_model)))
-        self.set_protected(lexicon=lexicon, patterns=patterns)
+        self.set_protected(lexicon=lexicon or (), patterns=patterns or ())
 
     def _set_pkuseg(self, model: spacy_pkuseg.pkuseg) -> None:
         self.pkuseg = model
