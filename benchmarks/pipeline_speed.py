@@ -45,7 +45,7 @@ ONE_BLAS_THREAD = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS":
 # -- documents ------------------------------------------------------------------------------------
 def make_documents(n: int) -> list[str]:
     """``n`` documents cut from the seeds at paragraph boundaries, with cut points that differ per round."""
-    from tcbio_nlp.io import split_text
+    from tcbio_nlp.cli.inputs import split_text
 
     seeds = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     docs: list[str] = []
@@ -71,7 +71,7 @@ def child(config: str, args: argparse.Namespace) -> dict:
     import spacy  # noqa: F401
 
     import tcbio_nlp
-    from tcbio_nlp.cli import load_pipeline
+    from tcbio_nlp.cli.pipeline import load_pipeline
 
     t1 = time.perf_counter()
     nlp = load_pipeline(args.model)

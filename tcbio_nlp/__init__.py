@@ -6,13 +6,13 @@ sections; ``load()`` returns the shipped pipeline from the installed package.
 
 from __future__ import annotations
 
-from importlib import resources
+from importlib import resources as importlib_resources
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from . import augment, entities, lexicon, sections, segmentation, values  # noqa: F401  (registers the components)
+from . import entities, extensions, resources, sections, segmentation, values  # noqa: F401  (registers)
 from .ops import fast_cpu_ops
 
 __version__ = "0.1.0"
@@ -21,11 +21,11 @@ DEFAULT_MODEL = "tcbio_zh_core"
 
 def model_path(name: str = DEFAULT_MODEL) -> Path:
     """Directory of a shipped pipeline inside the installed package."""
-    path = Path(str(resources.files("tcbio_nlp.models") / name))
+    path = Path(str(importlib_resources.files("tcbio_nlp.models") / name))
     if not (path / "config.cfg").exists():
         raise OSError(
             f"tcbio-nlp model {name!r} is not installed at {path}. "
-            "Rebuild it with `python training/build_pipeline.py` (see README)."
+            "Rebuild it with `python -m spacy project run all` (see README)."
         )
     return path
 

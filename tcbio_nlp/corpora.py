@@ -1,115 +1,12 @@
-"""The annotated corpus: JSONL → Hugging Face ``DatasetDict`` → spaCy ``DocBin``.
+"""Kept for scripts that import the corpus helpers from here; they live in :mod:`tcbio_nlp.training.corpus`."""
 
-Chinese tokenisation makes entity offsets that fall inside a token impossible to
-train on (spaCy's W030 problem). ``to_docbin`` never drops them silently: every
-misaligned span is returned in the report and printed by the training script.
-"""
-
-from __future__ import annotations
-
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from datasets import Dataset, DatasetDict, Features, Value
-from spacy.language import Language
-from spacy.tokens import DocBin, Span
-
-from .entities.spans import char_spans, non_overlapping
-
-LABELS = ("AGENCY", "PRODUCT", "LICENSE_NO", "MONEY")
-DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpora" / "ner"
-
-FEATURES = Features({
-    "id": Value("string"),
-    "source": Value("string"),
-    "text": Value("string"),
-    "entities": [{
-        "start": Value("int32"), "end": Value("int32"), "label": Value("string"), "text": Value("string"),
-        "gold_norm": Value("string"),
-    }],
-})
-
-
-class CorpusError(ValueError):
-    """A corpus file that does not follow the documented JSONL format."""
-
-
-def read_jsonl(path: str | Path) -> list[dict]:
-    """Read and validate one JSONL file of excerpts (format: corpora/README.md)."""
-    rows = []
-    with open(path, encoding="utf8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise CorpusError(f"{path}:{n}: not JSON ({err.msg})") from None
-            for key in ("id", "text", "entities"):
-                if key not in row:
-                    raise CorpusError(f"{path}:{n}: missing field {key!r}")
-            for ent in row["entities"]:
-                if not (0 <= ent["start"] < ent["end"] <= len(row["text"])):
-                    raise CorpusError(f"{path}:{n}: entity offsets {ent['start']}-{ent['end']} outside the text")
-                if ent["label"] not in LABELS:
-                    raise CorpusError(f"{path}:{n}: unknown label {ent['label']!r}")
-                ent.setdefault("text", row["text"][ent["start"]:ent["end"]])
-                ent.setdefault("gold_norm", None)
-            row.setdefault("source", "")
-            rows.append({k: row[k] for k in ("id", "source", "text", "entities")})
-    return rows
-
-
-def load_corpus(corpus_dir: str | Path = DEFAULT_CORPUS_DIR) -> DatasetDict:
-    """The corpus splits found in ``corpus_dir`` (train/dev/test.jsonl) as a ``DatasetDict``."""
-    corpus_dir = Path(corpus_dir)
-    splits = {}
-    for split in ("train", "dev", "test"):
-        path = corpus_dir / f"{split}.jsonl"
-        if path.exists():
-            splits[split] = Dataset.from_list(read_jsonl(path), features=FEATURES)
-    if not splits:
-        raise CorpusError(f"no train/dev/test .jsonl files in {corpus_dir}")
-    return DatasetDict(splits)
-
-
-@dataclass
-class AlignmentReport:
-    """Entities that could not be placed on token boundaries (never dropped silently)."""
-
-    n_entities: int = 0
-    misaligned: list[dict] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        lines = [f"{len(self.misaligned)} of {self.n_entities} entities do not align with token boundaries"]
-        lines += [f"  {m['id']}: {m['label']} {m['text']!r} tokens {m['tokens']}" for m in self.misaligned]
-        return "\n".join(lines)
-
-
-def to_docbin(nlp: Language, rows: Iterable[dict], *, expand: bool = True) -> tuple[DocBin, AlignmentReport]:
-    """Tokenise each excerpt with ``nlp``'s tokenizer and set its gold entities.
-
-    A misaligned entity is reported; with ``expand`` it is also kept, widened to the
-    tokens it touches (so the model still learns the mention), otherwise left out.
-    """
-    db = DocBin(store_user_data=False)
-    report = AlignmentReport()
-    for row in rows:
-        doc = nlp.make_doc(row["text"])
-        ents: list[Span] = []
-        for ent in row["entities"]:
-            report.n_entities += 1
-            span = char_spans(doc, [(ent["start"], ent["end"], ent["label"])])
-            if not span:
-                loose = doc.char_span(ent["start"], ent["end"], label=ent["label"], alignment_mode="expand")
-                report.misaligned.append({
-                    "id": row["id"], "label": ent["label"], "text": ent["text"],
-                    "tokens": [t.text for t in loose] if loose is not None else []})
-                span = [loose] if expand and loose is not None else []
-            ents.extend(span)
-        doc.ents = non_overlapping(ents)
-        db.add(doc)
-    return db, report
-
+from .training.corpus import (  # noqa: F401
+    DEFAULT_CORPUS_DIR,
+    FEATURES,
+    LABELS,
+    AlignmentReport,
+    CorpusError,
+    load_corpus,
+    read_jsonl,
+    to_docbin,
+)

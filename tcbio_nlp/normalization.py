@@ -30,11 +30,13 @@ from importlib import resources
 
 import opencc
 
+from .constants import BASIC_IDEOGRAPHS, EXTENSION_A_IDEOGRAPHS
+
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 
 # CJK Unified Ideographs (basic block + extension A): the characters whose script is checked
-_CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))
+_CJK_RANGES = (BASIC_IDEOGRAPHS, EXTENSION_A_IDEOGRAPHS)
 
 
 @cache

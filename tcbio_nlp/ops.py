@@ -14,9 +14,10 @@ under it; a pipeline loaded with plain ``spacy.load`` runs the same weights with
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy
+from spacy.util import registry as spacy_registry
 from thinc.api import NumpyOps, get_current_ops, registry, set_current_ops
 
 
@@ -49,3 +50,18 @@ def fast_cpu_ops() -> Iterator[None]:
         yield
     finally:
         set_current_ops(current)
+
+
+@spacy_registry.callbacks("tcbio.blas_ops.v1")
+def create_blas_ops_callback() -> Callable[[type], type]:
+    """``[nlp] before_creation`` of a training config: build and train the models under ``BlasOps``.
+
+    ``spacy train`` then runs as ``training/train_ner.py`` did inside :func:`fast_cpu_ops`.
+    """
+
+    def use_blas_ops(lang_cls: type) -> type:
+        if type(get_current_ops()) is NumpyOps:
+            set_current_ops(BlasOps())
+        return lang_cls
+
+    return use_blas_ops

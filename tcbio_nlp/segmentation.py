@@ -56,13 +56,14 @@ from spacy.vocab import Vocab
 from spacy_pkuseg import inference as _pkuseg_inference
 from spacy_pkuseg.config import config as pkuseg_config
 
+from .constants import ALL_HAN, IDEOGRAPH_RANGES
 from .normalization import normalize_text, segmenter_text
 from .pkuseg_features import PkusegFeatures, original_node_features
 
 _RUN_RE = re.compile(r"\S+")
-_NOT_IDEOGRAPH_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_IDEOGRAPH_RE = re.compile(f"[^{ALL_HAN}]")
 _SPACE_RE = re.compile(r"\s")
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = ALL_HAN
 # a single line break (with spaces around it) between two ideographs: a PDF line wrap
 _WRAP_RE = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n[ \t]*(?=[{_CJK}])")
 # never split inside: ASCII letters/digits, number separators between digits, a trailing %
@@ -83,7 +84,7 @@ _PKUSEG_FILES = ("features.msgpack", "weights.npz")
 # replaced by it (training/train_segmenter.py, ``unk_min_count``) learns how unseen
 # characters behave; the tokenizer then makes the same replacement at run time.
 UNKNOWN_CHAR = "\ue000"
-_CJK_CODEPOINTS = [cp for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for cp in range(lo, hi + 1)]
+_CJK_CODEPOINTS = [cp for lo, hi in IDEOGRAPH_RANGES for cp in range(lo, hi + 1)]
 
 
 @registry.tokenizers("tcbio.Segmenter.v1")
@@ -101,6 +102,8 @@ class Segmenter:
         self.vocab = vocab
         self.pkuseg: spacy_pkuseg.pkuseg | None = None
         self.patterns: list[str] = []
+        # words given to initialize()/set_protected() besides the vocab's name tables (saved)
+        self.words: list[str] = []
         self.lexicon: list[str] = []
         self._compiled: re.Pattern | None = None
         self._automaton: ahocorasick.Automaton | None = None
@@ -120,10 +123,13 @@ class Segmenter:
         nlp: Language | None = None,
         pkuseg_model: str | None = None,
         pkuseg_user_dict: str | None = None,
-        lexicon: Iterable[str] = (),
-        patterns: Iterable[str] = (),
+        lexicon: list[str] | None = None,
+        patterns: list[str] | None = None,
     ) -> None:
         """Load the pkuseg model directory, the lexicon words and the protected-span regexes.
+
+        The agency and product names of the vocab's resource tables (``tcbio_nlp.resources``,
+        from ``[initialize] lookups``) are kept whole too; ``lexicon`` adds words of its own.
 
         ``pkuseg_user_dict`` is accepted because spaCy's zh defaults always pass it; it is
         ignored (the lexicon plays that role, with matches that cannot be split). Plain
@@ -131,7 +137,7 @@ class Segmenter:
         """
         if pkuseg_model is not None:
             self._set_pkuseg(_load_pkuseg(Path(pkuseg_model)))
-        self.set_protected(lexicon=lexicon, patterns=patterns)
+        self.set_protected(lexicon=lexicon or (), patterns=patterns or ())
 
     def _set_pkuseg(self, model: spacy_pkuseg.pkuseg) -> None:
         self.pkuseg = model
@@ -146,8 +152,15 @@ class Segmenter:
         self._fast_features = PkusegFeatures(fe)
 
     def set_protected(self, lexicon: Iterable[str] = (), patterns: Iterable[str] = ()) -> None:
-        """Replace the lexicon (normalised; single characters ignored) and the regex patterns."""
-        self.lexicon = sorted({n for w in lexicon if _keep_name(n := normalize_text(w).strip())})
+        """Replace the lexicon (normalised; single characters ignored) and the regex patterns.
+
+        The lexicon is ``lexicon`` plus the names of the vocab's resource tables.
+        """
+        from .resources import lexicon_names
+
+        self.words = list(lexicon)
+        words = [*self.words, *lexicon_names(self.vocab)]
+        self.lexicon = sorted({n for w in words if _keep_name(n := normalize_text(w).strip())})
         self.patterns = list(patterns)
         self._compiled = re.compile("|".join(f"(?:{p})" for p in self.patterns)) if self.patterns else None
         self._automaton = None
@@ -358,7 +371,7 @@ class Segmenter:
 
     def to_bytes(self, **kwargs: Any) -> bytes:
         return srsly.msgpack_dumps(
-            {"pkuseg": self._pkuseg_bytes(), "lexicon": self.lexicon, "patterns": self.patterns}
+            {"pkuseg": self._pkuseg_bytes(), "lexicon": self.words, "patterns": self.patterns}
         )
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> Segmenter:
@@ -372,7 +385,7 @@ class Segmenter:
         path.mkdir(parents=True, exist_ok=True)
         for name, data in self._pkuseg_bytes().items():
             (path / name).write_bytes(data)
-        srsly.write_json(path / "protected.json", {"lexicon": self.lexicon, "patterns": self.patterns})
+        srsly.write_json(path / "protected.json", {"lexicon": self.words, "patterns": self.patterns})
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> Segmenter:
         path = Path(path)

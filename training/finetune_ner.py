@@ -23,12 +23,10 @@ from spacy.language import Language
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
+import tcbio_nlp
+from tcbio_nlp.training.corpus import read_jsonl, to_docbin
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import tcbio_nlp  # noqa: E402
-from tcbio_nlp.corpora import read_jsonl, to_docbin  # noqa: E402
-
 DEFAULT_REHEARSAL = ROOT / "corpora/ner/train.jsonl"
 
 

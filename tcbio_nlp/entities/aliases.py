@@ -13,15 +13,13 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import extensions  # noqa: F401  (doc._.aliases)
 from ..normalization import doc_norm_text
 from .spans import StatelessPipe, add_entities, char_spans
 
 _DECLARATION = re.compile(
     r"[(（]\s*(?:以下|下)?(?:簡稱|稱)\s*[「『“]?([^()（）「」『』“”、，,。\s]{2,12}?)[」』”]?\s*[)）]"
 )
-
-if not Doc.has_extension("aliases"):
-    Doc.set_extension("aliases", default=None)
 
 
 @Language.factory("tcbio_aliases")

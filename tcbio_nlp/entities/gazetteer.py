@@ -24,8 +24,11 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+from spacy.vocab import Vocab
 
+from ..constants import HAN
 from ..normalization import doc_norm_text, normalize_text
+from ..resources import agency_names, product_names, set_agency_names
 from ..values.agency import AgencyRegistry
 from .rules import SUBJECT_VERBS
 from .spans import add_entities, char_spans, inside_title
@@ -55,7 +58,7 @@ _NOT_UNIT_ENDINGS = ("實驗室", "研究室", "工作室", "教室", "會議室
                      "分組", "改組", "判處",
                      # buildings and places a body runs are not its units (加拿大地質調查局 + 博物館)
                      "機場", "博物館", "美術館", "紀念館", "體育館", "迎賓館")
-_CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_CHINESE_WORD = re.compile(f"[{HAN}]+")
 MAX_UNIT_WORDS = 6
 MAX_UNITS = 3
 
@@ -66,17 +69,22 @@ MAX_UNITS = 3
 )
 def make_agency_gazetteer(nlp: Language, name: str, overwrite_ents: bool,
                           scorer: Callable | None) -> AgencyGazetteer:
-    return AgencyGazetteer(name, overwrite_ents=overwrite_ents, scorer=scorer)
+    return AgencyGazetteer(name, vocab=nlp.vocab, overwrite_ents=overwrite_ents, scorer=scorer)
 
 
 class AgencyGazetteer:
-    """Adds registry agency names as AGENCY where no earlier component found an entity."""
+    """Adds registry agency names as AGENCY where no earlier component found an entity.
+
+    The names are the vocab's agency table (``tcbio_nlp.resources``), shared with the
+    segmenter and the value normaliser; the component itself saves only its settings.
+    """
 
     extend_units = True
 
-    def __init__(self, name: str = "tcbio_agency_gazetteer", *, overwrite_ents: bool = False,
-                 scorer: Callable | None = None) -> None:
+    def __init__(self, name: str = "tcbio_agency_gazetteer", *, vocab: Vocab | None = None,
+                 overwrite_ents: bool = False, scorer: Callable | None = None) -> None:
         self.name = name
+        self.vocab = vocab if vocab is not None else Vocab()
         self.overwrite_ents = overwrite_ents
         self.scorer = scorer
         self.registry = AgencyRegistry()
@@ -87,9 +95,16 @@ class AgencyGazetteer:
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, tw_agencies_json: str | None = None,
                    blocking_suffixes: list[str] | None = None) -> None:
-        self.registry = AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None)
+        """Names from the vocab's agency table; ``tw_agencies_json`` builds that table from the file first."""
+        if tw_agencies_json is not None or agency_names(self.vocab) is None:
+            set_agency_names(self.vocab, AgencyRegistry.from_sources(
+                Path(tw_agencies_json) if tw_agencies_json else None).names)
         if blocking_suffixes is not None:
             self.blocking_suffixes = list(blocking_suffixes)
+        self._load_names()
+
+    def _load_names(self) -> None:
+        self.registry = AgencyRegistry(agency_names(self.vocab))
         self._compile()
 
     def _compile(self) -> None:
@@ -180,12 +195,13 @@ class AgencyGazetteer:
         return self.scorer(examples, **kwargs) if self.scorer else {}
 
     def _data(self) -> dict:
-        return {"names": self.registry.names, "blocking_suffixes": self.blocking_suffixes}
+        return {"blocking_suffixes": self.blocking_suffixes}
 
     def _set_data(self, data: dict) -> None:
-        self.registry = AgencyRegistry(data["names"])
         self.blocking_suffixes = data["blocking_suffixes"]
-        self._compile()
+        if "names" in data:  # a pipeline saved before the names moved to the vocab
+            set_agency_names(self.vocab, data["names"])
+        self._load_names()
 
     def to_bytes(self, **kwargs: Any) -> bytes:
         return srsly.msgpack_dumps(self._data())
@@ -197,10 +213,12 @@ class AgencyGazetteer:
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "registry.json", self._data())
+        srsly.write_json(path / "settings.json", self._data())
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> AgencyGazetteer:
-        self._set_data(srsly.read_json(Path(path) / "registry.json"))
+        path = Path(path)
+        self._set_data(srsly.read_json(path / "settings.json" if (path / "settings.json").exists()
+                                       else path / "registry.json"))
         return self
 
 
@@ -210,14 +228,15 @@ class AgencyGazetteer:
 )
 def make_product_gazetteer(nlp: Language, name: str, overwrite_ents: bool,
                            scorer: Callable | None) -> ProductGazetteer:
-    return ProductGazetteer(name, overwrite_ents=overwrite_ents, scorer=scorer)
+    return ProductGazetteer(name, vocab=nlp.vocab, overwrite_ents=overwrite_ents, scorer=scorer)
 
 
 class ProductGazetteer(AgencyGazetteer):
     """Registered product names (品名) from TFDA licence open data, as PRODUCT where nothing else was found.
 
     Names are matched whole and case-insensitively for Latin script; no merging of
-    neighbours and no blocking suffixes (those are agency rules).
+    neighbours and no blocking suffixes (those are agency rules). The names are the vocab's
+    product table (``tcbio_nlp.resources``), shared with the segmenter.
     """
 
     label = "PRODUCT"
@@ -226,14 +245,35 @@ class ProductGazetteer(AgencyGazetteer):
     def __init__(self, name: str = "tcbio_product_gazetteer", **kwargs: Any) -> None:
         super().__init__(name, **kwargs)
         self.blocking_suffixes = []
+        self.min_length = 4
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, tfda_dir: str | None = None, min_length: int = 4) -> None:
-        from ..lexicon import tfda_product_names
+        """Names from the vocab's product table; ``tfda_dir`` builds that table from the licence data first."""
+        if tfda_dir is not None:
+            from ..resources import PRODUCT_TABLE, create_resources
 
-        names = tfda_product_names(tfda_dir) if tfda_dir else []
-        self.registry = AgencyRegistry({normalize_text(n).upper(): n for n in names if len(n) >= min_length})
+            if self.vocab.lookups.has_table(PRODUCT_TABLE):
+                self.vocab.lookups.remove_table(PRODUCT_TABLE)
+            self.vocab.lookups.set_table(PRODUCT_TABLE, create_resources(None, tfda_dir).get_table(PRODUCT_TABLE))
+        self.min_length = min_length
+        self._load_names()
+
+    def _load_names(self) -> None:
+        names = product_names(self.vocab) or []
+        self.registry = AgencyRegistry({normalize_text(n).upper(): n for n in names if len(n) >= self.min_length})
         self._compile()
+
+    def _data(self) -> dict:
+        return {"min_length": self.min_length}
+
+    def _set_data(self, data: dict) -> None:
+        if "names" in data:  # a pipeline saved before the names moved to the vocab
+            self.registry = AgencyRegistry(data["names"])
+            self._compile()
+            return
+        self.min_length = data["min_length"]
+        self._load_names()
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         if self._automaton is None or not len(self.registry):

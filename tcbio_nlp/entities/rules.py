@@ -33,6 +33,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..constants import HAN
 from ..normalization import doc_norm_text
 from .spans import StatelessPipe, inside_title, non_overlapping
 
@@ -40,14 +41,14 @@ _CURRENCY = re.compile(r"元|幣|\$|美金|美元|歐元|日圓|英鎊|鎊|人�
 _EDGE_PUNCT = "◎●○■□◆◇※★☆·•、，。：；,.:;!?！？「」『』()（）[]【】《》〈〉-–—/ \t\n"
 _OPEN_QUOTES = "\"“”'‘’〝〞"
 _TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]$")
-_CJK_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff0-9%])\s+(?=[A-Za-z])")
-CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_THEN_LATIN = re.compile(rf"(?<=[{HAN}0-9%])\s+(?=[A-Za-z])")
+CJK = re.compile(f"[{HAN}]")
 # a parenthesised active ingredient inside a Latin name, more of the name after it:
 # CARDOLOL TABLETS 10MG (PROPRANOLOL) "VPP" → CARDOLOL TABLETS 10MG (corpus convention, NOTES-a6.md 1)
 _INNER_INGREDIENT = re.compile(r"\s*[（(][A-Za-z][A-Za-z\-]{4,}(?: [A-Za-z][A-Za-z\-]+)?[）)]\s+(?=[\w\"“〝'])")
 # on the text as written (normalisation turns ，into ,): a comma right before Chinese also ends a clause
-_CLAUSE_BREAK = {"AGENCY": re.compile(r"[，。；]|,(?=[\u4e00-\u9fff])|\n\s*\n"),
-                 "PRODUCT": re.compile(r"[，。；、]|,(?=[\u4e00-\u9fff])|\n\s*\n")}
+_CLAUSE_BREAK = {"AGENCY": re.compile(rf"[，。；]|,(?=[{HAN}])|\n\s*\n"),
+                 "PRODUCT": re.compile(rf"[，。；、]|,(?=[{HAN}])|\n\s*\n")}
 # last characters of Chinese agency names: those that end gold AGENCY names in corpora/ner/train.jsonl
 # (without 作 議 壇 區, which end one name each and many ordinary words: 合作, 建議, 園區), plus
 # 館 廳 科 隊 from the guidelines' kinds of public bodies

@@ -44,10 +44,9 @@ import numpy as np
 import srsly
 from scipy import sparse
 
-LABELS: tuple[str, ...] = (
-    "front_matter", "summary", "purpose", "process", "strategy",
-    "results", "reflection", "recommendation", "conclusion", "appendix",
-)
+from ..constants import SECTION_LABELS
+
+LABELS = SECTION_LABELS
 
 _DIGIT_RE = re.compile(r"[0-9０-９]")
 _SPACE_RE = re.compile(r"\s+")
@@ -294,15 +293,16 @@ def cue_features(text: str, cue_res: Sequence[re.Pattern]) -> list[float]:
 
 # -- the classifier ------------------------------------------------------------------------
 
+#: the settings of training/configs/sections.cfg [classifier] (tests/sections/test_classifier.py checks they agree)
 DEFAULT_CONFIG: dict[str, Any] = {
     "labels": list(LABELS),
-    "body": {"weight": 1.0, "ngram_min": 1, "ngram_max": 3, "min_df": 2, "max_features": 20000},
-    "subtree": {"weight": 0.5, "ngram_min": 1, "ngram_max": 2, "min_df": 2, "max_features": 10000},
+    "body": {"weight": 0.3, "ngram_min": 1, "ngram_max": 3, "min_df": 2, "max_features": 20000},
+    "subtree": {"weight": 0.3, "ngram_min": 1, "ngram_max": 2, "min_df": 2, "max_features": 10000},
     "heading": {"weight": 1.0, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
-    "ancestors": {"weight": 0.7, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
-    "dense_weight": 0.5,
+    "ancestors": {"weight": 3.0, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
+    "dense_weight": 1.0,
     "clip": 3.0,
-    "cue_weight": 0.5,
+    "cue_weight": 1.0,
     "C": 4.0,
     "class_weight": "sqrt",
     "doc_balance": False,
@@ -313,7 +313,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "own_cue_prior": 10.0,
     "ancestor_cue_prior": 1.0,
     "inherit_weight": 0.3,
-    "headless_inherit_weight": 0.3,
+    "headless_inherit_weight": 0.7,
     "own_body_chars": 300,
     "max_chars": 4000,
     "seed": 0,

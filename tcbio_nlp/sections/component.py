@@ -34,34 +34,13 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
 from spacy.util import registry
 
+from .. import extensions  # noqa: F401  (span._.heading, level, score, section_parent, section_body)
 from .classifier import LABELS, SectionClassifier, build_inputs
-from .corpus import detected_spans, heading_body_start
+from .corpus import detected_spans
 from .headings import HeadingDetector, HeadingRules
 
 RULES_FILE = "rules.json"
 CLASSIFIER_FILE = "classifier.msgpack"
-
-
-def _section_body(span: Span) -> str:
-    text = span.text
-    heading = span._.heading
-    if not heading:
-        return text
-    start = 0
-    while start < len(text) and text[start] in "\r\n":
-        start += 1
-    return text[heading_body_start(text, start, heading) :]
-
-
-for _name, _kwargs in (
-    ("heading", {"default": None}),
-    ("level", {"default": None}),
-    ("score", {"default": None}),
-    ("section_parent", {"default": None}),
-    ("section_body", {"getter": _section_body}),
-):
-    if not Span.has_extension(_name):
-        Span.set_extension(_name, **_kwargs)
 
 
 @registry.scorers("tcbio.sections_scorer.v1")
@@ -120,9 +99,9 @@ class SectionComponent:
         get_examples: Callable[[], Iterable[Example]] | None = None,
         *,
         nlp: Language | None = None,
-        model_dir: str | Path | None = None,
-        rules: str | Path | dict | None = None,
-        classifier: SectionClassifier | None = None,
+        model_dir: str | None = None,  # plain str: spaCy validates [initialize] settings from the signature
+        rules: Any = None,  # a JSON path or a dict
+        classifier: Any = None,  # a SectionClassifier
     ) -> None:
         """Load the trained component data (``model_dir``: output of ``training/train_sections.py``).
 

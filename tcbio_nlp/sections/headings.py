@@ -34,34 +34,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..numerals import chinese_ordinal
+
 DEFAULT_RULES_RESOURCE = "section_rules.json"
 
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UPPER_DIGITS = {"壹": 1, "貳": 2, "參": 3, "叁": 3, "肆": 4, "伍": 5, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
 _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+")
 _BOLD_RE = re.compile(r"\*\*|__")
 _SPACE_RE = re.compile(r"\s+")
-
-
-def _zh_number(s: str) -> int | None:
-    """Value of a Chinese numeral up to 百 (一, 十, 十二, 二十三); None when not one."""
-    if not s:
-        return None
-    if all(c in _UPPER_DIGITS or c == "拾" for c in s):
-        s = "".join("十" if c == "拾" else "一二三四五六七八九"[_UPPER_DIGITS[c] - 1] for c in s)
-    total, cur = 0, 0
-    for c in s:
-        if c in _ZH_DIGITS:
-            cur = _ZH_DIGITS[c]
-        elif c == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif c == "百":
-            total += (cur or 1) * 100
-            cur = 0
-        else:
-            return None
-    return total + cur
 
 
 def numbering_value(marker: str) -> int | None:
@@ -75,7 +54,7 @@ def numbering_value(marker: str) -> int | None:
         return int(core)
     if len(core) == 1 and "A" <= core <= "Z":
         return ord(core) - ord("A") + 1
-    return _zh_number(core)
+    return chinese_ordinal(core)
 
 
 @dataclass

@@ -16,41 +16,39 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+from spacy.vocab import Vocab
 
+from ..extensions import NORMS_KEY
+from ..resources import agency_names, set_agency_names
 from .agency import AgencyRegistry
 from .licence import parse_licence
 from .money import parse_money
 
-_KEY = "tcbio_ent_norms"
-_DECIMAL_FIELDS = ("value", "low", "high")
-
-
-def _get_norm(span: Span) -> dict | None:
-    stored = span.doc.user_data.get(_KEY, {}).get(f"{span.start_char}:{span.end_char}")
-    if stored is None:
-        return None
-    return {k: (Decimal(v) if k in _DECIMAL_FIELDS and v is not None else v) for k, v in stored.items()}
-
-
-if not Span.has_extension("norm"):
-    Span.set_extension("norm", getter=_get_norm)
-
 
 @Language.factory("tcbio_entity_norm")
 def make_entity_norm(nlp: Language, name: str) -> EntityNormalizer:
-    return EntityNormalizer(name)
+    return EntityNormalizer(name, vocab=nlp.vocab)
 
 
 class EntityNormalizer:
-    """MONEY → amount + currency, LICENSE_NO → issuer/kind/serial/canonical, AGENCY → canonical name."""
+    """MONEY → amount + currency, LICENSE_NO → issuer/kind/serial/canonical, AGENCY → canonical name.
 
-    def __init__(self, name: str = "tcbio_entity_norm") -> None:
+    Canonical names come from the vocab's agency table (``tcbio_nlp.resources``), shared with
+    the agency gazetteer; the component has nothing of its own to save.
+    """
+
+    def __init__(self, name: str = "tcbio_entity_norm", *, vocab: Vocab | None = None) -> None:
         self.name = name
+        self.vocab = vocab if vocab is not None else Vocab()
         self.registry = AgencyRegistry()
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, tw_agencies_json: str | None = None) -> None:
-        self.registry = AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None)
+        """Names from the vocab's agency table; ``tw_agencies_json`` builds that table from the file first."""
+        if tw_agencies_json is not None or agency_names(self.vocab) is None:
+            set_agency_names(self.vocab, AgencyRegistry.from_sources(
+                Path(tw_agencies_json) if tw_agencies_json else None).names)
+        self.registry = AgencyRegistry(agency_names(self.vocab))
 
     def normalize(self, span: Span, aliases: dict[str, str]) -> dict | None:
         label = span.label_
@@ -67,28 +65,29 @@ class EntityNormalizer:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        aliases = doc._.aliases if Doc.has_extension("aliases") and doc._.aliases else {}
+        aliases = doc._.aliases or {}
         norms = {}
         for ent in doc.ents:
             value = self.normalize(ent, aliases)
             if value is not None:
                 norms[f"{ent.start_char}:{ent.end_char}"] = {
                     k: (str(v) if isinstance(v, Decimal) else v) for k, v in value.items()}
-        doc.user_data[_KEY] = norms
+        doc.user_data[NORMS_KEY] = norms
         return doc
 
     def to_bytes(self, **kwargs: Any) -> bytes:
-        return srsly.msgpack_dumps(self.registry.names)
+        return b""
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> EntityNormalizer:
-        self.registry = AgencyRegistry(srsly.msgpack_loads(data))
+        self.registry = AgencyRegistry(agency_names(self.vocab))
         return self
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "agencies.json", self.registry.names)
+        return None
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> EntityNormalizer:
-        self.registry = AgencyRegistry(srsly.read_json(Path(path) / "agencies.json"))
+        old = Path(path) / "agencies.json"  # a pipeline saved before the names moved to the vocab
+        if old.exists():
+            set_agency_names(self.vocab, srsly.read_json(old))
+        self.registry = AgencyRegistry(agency_names(self.vocab))
         return self

@@ -5,44 +5,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..constants import BIG_UNITS
 from ..normalization import normalize_text
+from ..numerals import parse_number
 
 _CURRENCIES = [
     ("美元", "USD"), ("US$", "USD"), ("美金", "USD"), ("歐元", "EUR"), ("日圓", "JPY"), ("日元", "JPY"),
     ("日幣", "JPY"), ("英鎊", "GBP"), ("人民幣", "CNY"), ("港元", "HKD"), ("港幣", "HKD"),
     ("NT$", "TWD"), ("新臺幣", "TWD"), ("臺幣", "TWD"), ("元", "TWD"),
 ]
-_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"萬": 10**4, "億": 10**8, "兆": 10**12}
 _ENGLISH_SCALE = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
 _RANGE_RE = re.compile(r"\s*(?:至|到|~|-)\s*")
-_TOKEN_RE = re.compile(r"\d[\d,]*(?:\.\d+)?|[〇○零一二三四五六七八九兩]+|[十百千萬億兆]")
-
-
-def _parse_number(expr: str) -> Decimal | None:
-    """A Chinese/Arabic numeral expression with scale words (6億3,283萬2,421 / 八○○ / 四百萬 / 千萬)."""
-    total, section, current = Decimal(0), Decimal(0), None
-    seen = False
-    for tok in _TOKEN_RE.findall(expr):
-        seen = True
-        if tok[0].isdigit():
-            current = Decimal(tok.replace(",", ""))
-        elif tok in _SMALL:
-            section += (current if current is not None else Decimal(1)) * _SMALL[tok]
-            current = None
-        elif tok in _BIG:
-            section += current if current is not None else Decimal(0)
-            if section == 0:
-                section = Decimal(1)
-            total += section * _BIG[tok]
-            section, current = Decimal(0), None
-        else:  # a run of Chinese digits: positional (八○○ = 800) or a single digit
-            current = Decimal(int("".join(str(_DIGITS[c]) for c in tok)))
-    if not seen:
-        return None
-    return total + section + (current if current is not None else Decimal(0))
 
 
 def parse_money(text: str) -> dict | None:
@@ -63,7 +36,7 @@ def parse_money(text: str) -> dict | None:
         return {"value": None, "currency": currency}
     body = body.replace("多", "").replace("餘", "")
     parts = _RANGE_RE.split(body)
-    values = [_parse_number(p) for p in parts if p.strip()]
+    values = [parse_number(p) for p in parts if p.strip()]
     if not values or any(v is None for v in values):
         return None
     if english:
@@ -84,7 +57,7 @@ def _trailing_scale(expr: str) -> int | None:
         return None
     scale = 1
     for c in m.group(1):
-        scale *= _BIG[c]
+        scale *= BIG_UNITS[c]
     return scale
 
 

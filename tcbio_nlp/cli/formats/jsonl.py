@@ -1,0 +1,36 @@
+"""``--format jsonl``: one JSON object per document, exactly as in the interface contract."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from typing import Any
+
+from ..records import Chunk, DocInfo, dumps, merge_chunks
+from . import Formatter
+
+
+class JsonlFormatter(Formatter):
+    """Streamed chunk by chunk: tokens are written as they come, entities spooled until the tokens end."""
+
+    def write(self, doc: DocInfo, chunks: Iterable[Chunk]) -> None:
+        out = self.out
+        out.write('{"id":' + dumps(doc.id) + ',"text":' + dumps(doc.text) + ',"tokens":[')
+        sections: list[dict[str, Any]] = []
+        sep_tok = sep_ent = ""
+        with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8") as ents:
+            for chunk in merge_chunks(chunks):
+                rec = chunk.record
+                if tokens := rec["tokens"]:
+                    out.write(sep_tok + (tokens if isinstance(tokens, str) else dumps(tokens)[1:-1]))
+                    sep_tok = ","
+                if rec["entities"]:
+                    ents.write(sep_ent + dumps(rec["entities"])[1:-1])
+                    sep_ent = ","
+                sections.extend(rec["sections"])
+            out.write('],"entities":[')
+            ents.seek(0)
+            while block := ents.read(1 << 20):
+                out.write(block)
+        sections.sort(key=lambda s: (s["start"], -s["end"]))
+        out.write('],"sections":' + dumps(sections) + "}\n")

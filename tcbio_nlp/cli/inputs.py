@@ -1,0 +1,262 @@
+"""Input of ``tcbio tag``: finding documents (:func:`discover`), decoding them (:func:`read_source`:
+a byte-order mark names the encoding, else charset-normalizer picks among UTF-8, Big5/CP950,
+Big5-HKSCS and GB18030), splitting long ones at paragraph boundaries (:func:`split_text`) under
+the heading lines they sit in (:func:`heading_context`), so that the numbering hierarchy holds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..constants import NUMBERING_STYLES
+from .records import DocInfo
+
+#: file name suffixes picked up in a directory walk (plus text files without a suffix)
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+STDIN_ID = "<stdin>"
+_MAGIC = ((b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+          (b"GIF8", "GIF image"), (b"PK\x03\x04", "ZIP archive or Office document"),
+          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office document"), (b"\x7fELF", "executable"),
+          (b"\x1f\x8b", "gzip archive"), (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"), (b"Rar!\x1a\x07", "RAR archive"),
+          (b"SQLite format 3\x00", "SQLite database"), (b"{\\rtf", "RTF document"))
+# UTF-32 before UTF-16: FF FE 00 00 starts with FF FE
+_BOMS = ((b"\xef\xbb\xbf", "utf_8", "UTF-8 with BOM"), (b"\xff\xfe\x00\x00", "utf_32", "UTF-32-LE with BOM"),
+         (b"\x00\x00\xfe\xff", "utf_32", "UTF-32-BE with BOM"), (b"\xff\xfe", "utf_16", "UTF-16-LE with BOM"),
+         (b"\xfe\xff", "utf_16", "UTF-16-BE with BOM"))
+_CANDIDATES = ["utf_8", "cp950", "big5hkscs", "gb18030"]
+_LABELS = {"utf_8": "UTF-8", "cp950": "Big5/CP950", "big5hkscs": "Big5-HKSCS", "gb18030": "GB18030",
+           "utf_16_le": "UTF-16-LE without BOM", "utf_16_be": "UTF-16-BE without BOM"}
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+
+
+class InputError(Exception):
+    """A PATH argument or input document that cannot be tagged (a user error, not a bug)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name, self.reason = name, reason
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input document: a file, or standard input when ``path`` is None."""
+
+    id: str
+    path: Path | None = None
+
+    @property
+    def size(self) -> int:
+        """Size in bytes, or -1 when unknown (standard input)."""
+        try:
+            return self.path.stat().st_size if self.path is not None else -1
+        except OSError:
+            return -1
+
+
+def discover(paths: Iterable[str]) -> Iterator[Source | InputError]:
+    """Sources (or :class:`InputError`) for the PATH arguments, in order; ``-`` or none is standard input.
+
+    Directories are walked (sorted, hidden entries skipped) for text files; a file named explicitly
+    is always tried; the same file reached twice is tagged once.
+    """
+    seen: set[str] = set()
+
+    def new(key: str) -> bool:
+        return key not in seen and not seen.add(key)
+
+    for arg in list(paths) or ["-"]:
+        if arg == "-":
+            if new(STDIN_ID):
+                yield Source(STDIN_ID, None)
+            continue
+        path = Path(arg)
+        try:
+            if path.is_dir():
+                files = list(_walk(path))
+                if not files:
+                    yield InputError(arg, "directory contains no text files (.txt, .md or without suffix)")
+                yield from (Source(str(f), f) for f in files if new(str(resolved(f))))
+            elif path.exists():
+                if not path.is_file() and not path.is_fifo():  # a FIFO: process substitution <(…)
+                    yield InputError(arg, "not a regular file")
+                elif new(str(resolved(path))):
+                    yield Source(arg, path)
+            else:
+                yield InputError(arg, "broken symbolic link" if path.is_symlink() else "no such file or directory")
+        except PermissionError:
+            yield InputError(arg, "permission denied")
+        except OSError as exc:
+            yield InputError(arg, exc.strerror or str(exc))
+
+
+def resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(n for n in filenames if not n.startswith(".")):
+            file = Path(dirpath) / name
+            suffix = file.suffix.lower()
+            if file.is_file() and (suffix in TEXT_SUFFIXES or (suffix == "" and _looks_like_text(file))):
+                yield file
+
+
+def _looks_like_text(path: Path) -> bool:
+    """For suffix-less files met in a directory walk: no NUL in the first 8 KiB (or a BOM), no binary magic."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return True  # let read_source report the problem
+    if any(head.startswith(bom) for bom, _, _ in _BOMS):
+        return True
+    return b"\x00" not in head and not any(head.startswith(m) for m, _ in _MAGIC)
+
+
+def read_source(source: Source, stdin: object = None) -> DocInfo:
+    """Read and decode a source; raises :class:`InputError` for anything that is not text."""
+    if source.path is None:
+        data = (stdin if stdin is not None else sys.stdin.buffer).read()  # type: ignore[attr-defined]
+    else:
+        try:
+            data = source.path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(source.id, "no such file or directory") from None
+        except PermissionError:
+            raise InputError(source.id, "permission denied") from None
+        except IsADirectoryError:
+            raise InputError(source.id, "is a directory") from None
+        except OSError as exc:
+            raise InputError(source.id, f"cannot read: {exc.strerror or exc}") from None
+    return DocInfo(source.id, *decode_bytes(data, source.id))
+
+
+def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
+    """(text, encoding name) for raw bytes; raises :class:`InputError` with the reason."""
+    if not data:
+        raise InputError(name, "empty input" if name == STDIN_ID else "empty file")
+    bom = next(((codec, label) for mark, codec, label in _BOMS if data.startswith(mark)), None)
+    if bom is None:
+        what = next((what for magic, what in _MAGIC if data.startswith(magic)), None)
+        if what:
+            raise InputError(name, f"binary file ({what}), not text")
+    has_nul = b"\x00" in data
+    candidates = [bom[0]] if bom else ["utf_16_le", "utf_16_be"] if has_nul else _CANDIDATES
+    # threshold 1.0: every candidate that decodes strictly is kept; charset-normalizer ranks them
+    best = from_bytes(data, cp_isolation=candidates, threshold=1.0).best()
+    if best is None:
+        raise InputError(name, _why_undecodable(data, bom[1] if bom else None, has_nul))
+    text, encoding = str(best), bom[1] if bom else _LABELS.get(best.encoding, best.encoding)
+    if best.encoding in ("big5", "big5hkscs"):  # CP950 is the Taiwan default whenever it decodes too
+        try:
+            text, encoding = data.decode("cp950"), "Big5/CP950"
+        except UnicodeDecodeError:
+            pass
+    if not text:
+        raise InputError(name, "empty file (only a byte-order mark)")
+    if text.isspace():
+        raise InputError(name, "contains only whitespace")
+    controls = sum(1 for c in text if c < " " and c not in _ALLOWED_CONTROLS) + text.count("\x7f")
+    if controls > max(8, len(text) // 100):
+        raise InputError(name, f"binary file ({controls} control characters), not text")
+    return text, encoding
+
+
+def _why_undecodable(data: bytes, bom_label: str | None, has_nul: bool) -> str:
+    if bom_label:
+        return f"undecodable bytes: invalid {bom_label}"
+    if has_nul:
+        return "binary file (contains NUL bytes), not text"
+    try:
+        data.decode("utf-8")
+        pos = len(data)
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and len(data) - exc.start < 4:
+            return f"undecodable bytes: truncated UTF-8 character at the end (byte {exc.start})"
+        pos = exc.start
+    return (f"undecodable bytes at byte {pos} (0x{data[pos:pos + 1].hex()}): "
+            "not UTF-8, UTF-16 with BOM, Big5/CP950 or GB18030")
+
+
+# -- long texts ---------------------------------------------------------------------------------
+_BOUNDARIES = (re.compile(r"\n[ \t\r\f\v\u3000]*\n[ \t\r\f\v\u3000\n]*"), re.compile(r"\n"),
+               re.compile(r"[。！？；!?;]"), re.compile(r"\s+"))
+_HEADING_STYLES = tuple(re.compile(style) for style in NUMBERING_STYLES)
+_MARKDOWN_HEADING = re.compile(r"(#{1,6})\s+\S")
+_MAX_HEADING_LINE = 80
+
+
+def split_text(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Contiguous (start, end) chunks covering ``text``, each at most ``max_chars`` long where possible.
+
+    A chunk ends after a run of blank lines, else a line break, else sentence-final punctuation,
+    else whitespace (cut hard only when none is found), and not right after a heading line.
+    """
+    n = len(text)
+    if max_chars <= 0 or n <= max_chars:
+        return [(0, n)]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while n - start > max_chars:
+        limit = start + max_chars
+        floor = start + max_chars // 4  # no tiny chunks when a boundary is early
+        cut = next((c for rx in _BOUNDARIES if (c := _last_boundary(text, rx, floor, limit)) is not None), None)
+        if cut is None or cut <= start:
+            cut = limit
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, n))
+    return bounds
+
+
+def _last_boundary(text: str, pattern: re.Pattern, lo: int, hi: int) -> int | None:
+    """End of the last match in (lo, hi], preferring one that does not follow a heading line."""
+    ends = [m.end() for m in pattern.finditer(text, lo, hi)]
+    for end in reversed(ends):
+        line_end = len(text[:end].rstrip())
+        if _heading_rank(text[text.rfind("\n", 0, line_end) + 1 : line_end]) is None:
+            return end
+    return ends[-1] if ends else None
+
+
+def heading_context(text: str, bounds: list[tuple[int, int]]) -> list[str]:
+    """For each chunk, the heading lines above it that are still open, as text to prepend.
+
+    One pass keeps a stack of numbered (壹、 一、 (一) 1、 (1) A、) and Markdown heading lines; a
+    heading closes the open ones of the same or a lower style. The first chunk gets none.
+    What the pipeline finds in the context is dropped (``records.doc_to_record``).
+    """
+    prefixes: list[str] = []
+    stack: list[tuple[int, str]] = []
+    pos = 0
+    for a, _b in bounds:
+        for line in text[pos:a].splitlines() if a > pos else ():
+            rank = _heading_rank(line)
+            if rank is not None:
+                while stack and stack[-1][0] >= rank:
+                    stack.pop()
+                stack.append((rank, line.strip()))
+        pos = max(pos, a)
+        prefixes.append("".join(f"{line}\n\n" for _, line in stack) if a > 0 else "")
+    return prefixes
+
+
+def _heading_rank(line: str) -> int | None:
+    s = line.strip().replace("**", "")
+    if not s or len(s) > _MAX_HEADING_LINE or s[-1] in "。；;，,":
+        return None
+    if m := _MARKDOWN_HEADING.match(s):
+        return len(m.group(1)) - 1
+    return next((10 + rank for rank, style in enumerate(_HEADING_STYLES) if style.match(s)), None)

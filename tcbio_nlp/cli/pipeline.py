@@ -1,0 +1,147 @@
+"""The pipeline of ``tcbio tag``, run over batches in this process or in a pool of workers.
+
+Each worker loads the pipeline once and returns plain records, not Docs: spaCy's own
+``nlp.pipe(n_process=N)`` ships every Doc back serialised and rebuilds it in the main process,
+which on two cores eats most of the gain (``benchmarks/pipeline_speed.py``).
+"""
+
+from __future__ import annotations
+
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+
+class FatalError(Exception):
+    """A problem that stops the whole run, such as a model that cannot be loaded (exit status 1)."""
+
+
+@dataclass
+class Item:
+    """One text sent to the pipeline: ``doc.text[start:end]`` with ``context`` characters of headings before it."""
+
+    doc: Any  # records.DocInfo
+    start: int
+    end: int
+    context: int = 0
+
+
+def load_pipeline(spec: str | None) -> Language:
+    """The pipeline for ``--model``: None → the shipped default, ``blank`` → ``spacy.blank("zh")``,
+    else a directory or an installed pipeline package name."""
+    import spacy
+
+    import tcbio_nlp
+
+    try:
+        if spec is None or spec == tcbio_nlp.DEFAULT_MODEL:
+            return tcbio_nlp.load()
+        if spec == "blank":
+            return spacy.blank("zh")
+        return tcbio_nlp.load(Path(spec)) if Path(spec).exists() else spacy.load(spec)
+    except (OSError, ValueError, ImportError, KeyError) as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise FatalError(f"cannot load pipeline {spec or tcbio_nlp.DEFAULT_MODEL!r}: {message}") from None
+
+
+def process_batch(nlp: Language, texts: list[str], places: list[tuple[int, int]],
+                  options: tuple[bool, bool]) -> Iterator[dict | str]:
+    """Records for a batch of texts, lazily; a text the pipeline fails on gives an error string.
+
+    ``places``: per text, (offset of the text in its file, offset where the chunk proper begins,
+    after its heading context). ``options``: (sentences, tokens_json).
+    """
+    from .records import doc_to_record
+
+    def record(doc: Any, place: tuple[int, int]) -> dict:
+        offset, cut = place
+        return doc_to_record(doc, offset, *options, cut if cut > offset else None)
+
+    done = 0
+    try:
+        for doc, place in zip(nlp.pipe(texts, batch_size=max(1, len(texts))), places, strict=True):
+            result = record(doc, place)
+            done += 1
+            yield result
+    except Exception:  # noqa: BLE001 - retry the rest one by one; the others still get tagged
+        for text, place in zip(texts[done:], places[done:], strict=True):
+            try:
+                yield record(nlp(text), place)
+            except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
+                yield f"pipeline failed: {type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
+
+
+def _payload(batch: list[tuple[str, Item]]) -> tuple[list[str], list[tuple[int, int]]]:
+    return [t for t, _ in batch], [(item.start - item.context, item.start) for _, item in batch]
+
+
+def local_results(nlp: Language, batches: Iterable[list[tuple[str, Item]]], options: tuple[bool, bool]):
+    for batch in batches:
+        yield from zip([item for _, item in batch], process_batch(nlp, *_payload(batch), options), strict=True)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def init_worker(spec: str | None) -> None:
+    from threadpoolctl import threadpool_limits  # (scikit-learn's dependency)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _WORKER["limits"] = threadpool_limits(1)  # N processes on N cores: no BLAS oversubscription
+    try:
+        _WORKER["nlp"] = load_pipeline(spec)
+    except FatalError as exc:
+        _WORKER["error"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported by the first task
+        _WORKER["error"] = f"cannot load pipeline: {type(exc).__name__}: {exc}"
+
+
+def _work(payload: tuple[list[str], list[tuple[int, int]], tuple[bool, bool]]) -> tuple[str, Any]:
+    if "error" in _WORKER:
+        return "fatal", _WORKER["error"]
+    return "ok", list(process_batch(_WORKER["nlp"], *payload))
+
+
+def pool_results(pool: ProcessPoolExecutor, batches: Iterable[list[tuple[str, Item]]], options: tuple[bool, bool],
+                 window: int):
+    """Results in input order, with at most ``window`` batches in flight (bounded memory)."""
+    pending: deque = deque()
+
+    def collect():
+        items, future = pending.popleft()
+        try:
+            status, payload = future.result()
+        except BrokenProcessPool:
+            raise FatalError(f"a worker process died while tagging {items[0].doc.id} (out of memory?); "
+                             "try fewer --n-process or a smaller --batch-size") from None
+        if status == "fatal":
+            raise FatalError(payload)
+        yield from zip(items, payload, strict=True)
+
+    for batch in batches:
+        pending.append(([item for _, item in batch], pool.submit(_work, (*_payload(batch), options))))
+        while len(pending) >= window:
+            yield from collect()
+    while pending:
+        yield from collect()
+
+
+def stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
+    """Shut the pool down; after an error or Ctrl-C, without waiting for work in progress."""
+    if finished:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)

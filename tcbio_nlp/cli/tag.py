@@ -1,0 +1,292 @@
+"""``tcbio tag``: read documents, run the pipeline, write one of the output formats.
+
+Bad input is reported on standard error, one line per problem, and never stops the good input
+from being tagged. A long file is split at paragraph boundaries into chunks of bounded size,
+each tagged under the heading lines above it, and the results are merged with offsets into the
+whole file, so memory stays bounded and output is streamed.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import multiprocessing as mp
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from . import app, pipeline
+from .formats import FORMATS, make_formatter
+from .inputs import InputError, discover, heading_context, read_source, resolved, split_text
+from .pipeline import FatalError, Item
+from .records import Chunk, DocInfo
+
+DEFAULT_CHUNK_CHARS = 100_000
+DEFAULT_BATCH_SIZE = 16
+#: a batch holds at most this many characters (and --batch-size texts): worker processes finish
+#: together and peak memory stays low, while per-batch overhead does not matter
+TASK_CHARS = 10_000
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)
+TAG_EXAMPLES = """\b
+examples:
+  tcbio tag reports/ --output tagged.jsonl
+      tag every .txt/.md file under reports/ (walked recursively) into one JSONL file
+  tcbio tag 公告.txt --format table
+      read one file (UTF-8, UTF-16 or Big5 — detected) and show entities and sections as tables
+  iconv -f utf-8 -t big5 report.txt | tcbio tag --format conll
+      standard input; CoNLL: TOKEN<TAB>START<TAB>END<TAB>BIO-TAG, blank line after each sentence
+  tcbio tag reports/ --format html --output reports.html --n-process 2 --verbose
+      one HTML page (displaCy entities + section outline), two worker processes
+
+JSONL: one object per document, {"id", "text", "tokens": [[start, end], …], "entities": [{"start", "end",
+"label", "text", "norm"?}, …], "sections": [{"start", "end", "label", "heading", "level", "score"}, …]};
+offsets are characters into "text", end exclusive.
+
+Exit status: 0 all inputs tagged, 1 some input could not be read (each named on standard error; the
+others are still tagged), 2 usage error.
+"""
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit status 2)."""
+
+
+def _n_process(value: int) -> int:
+    if value < -1:
+        raise typer.BadParameter(f"must be at least 1 (or -1 for one per CPU core), got {value}")
+    return value if value > 0 else os.cpu_count() or 1
+
+
+@dataclass
+class Options:
+    paths: list[str]
+    format: str = "jsonl"
+    output: str | None = None
+    n_process: int = 1
+    batch_size: int = DEFAULT_BATCH_SIZE
+    verbose: bool = False
+    progress: bool | None = None
+    model: str | None = None
+    chunk_chars: int = DEFAULT_CHUNK_CHARS
+
+
+@app.command(epilog=TAG_EXAMPLES)
+def tag(
+    paths: Annotated[list[str] | None, typer.Argument(metavar="PATH", show_default=False,
+                                                      help="file or directory; `-` or none: standard input")] = None,
+    format: Annotated[Format, typer.Option("-f", "--format", help="output format")] = Format.jsonl,
+    output: Annotated[str | None, typer.Option("-o", "--output", metavar="PATH",
+                                               help="write here instead of standard output")] = None,
+    n_process: Annotated[int, typer.Option("-n", "--n-process", metavar="N", callback=_n_process,
+                                           help="worker processes (-1: one per CPU core)")] = 1,
+    batch_size: Annotated[int, typer.Option("-b", "--batch-size", metavar="B", min=1,
+                                            help="documents (or chunks of long files) per batch")] = DEFAULT_BATCH_SIZE,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="report encodings, model, timing on stderr")] = False,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", show_default=False,
+                                                  help="progress bar on stderr (default: for several documents "
+                                                  "on a terminal, when the output is not piped)")] = None,
+    model: Annotated[str | None, typer.Option(hidden=True)] = None,
+    chunk_chars: Annotated[int, typer.Option(min=1, hidden=True)] = DEFAULT_CHUNK_CHARS,
+) -> None:
+    """Tag documents: words, entities with normalised values, sections.
+
+    Reads files, directories (walked for .txt, .md and suffix-less text files) and standard input
+    (`-` or no PATH). UTF-8, UTF-16 with BOM and Big5/CP950 are detected (--verbose reports which).
+    Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
+    whole file.
+    """
+    opts = Options(paths or [], format.value, output, n_process, batch_size, verbose, progress, model, chunk_chars)
+    try:
+        status = run(opts)
+    except (UsageError, FatalError) as exc:
+        typer.echo(f"tcbio tag: error: {exc}", err=True)
+        status = 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        typer.echo("tcbio: interrupted", err=True)
+        status = 130
+    except BrokenPipeError:  # the reader went away (`tcbio tag … | head`): stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        status = 0
+    raise typer.Exit(status)
+
+
+class Reporter:
+    """Messages on stderr, through the progress bar's console while one is shown."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose, self.console, self.errors = verbose, None, 0
+
+    def emit(self, line: str, error: bool = True) -> None:
+        self.errors += error
+        if error or self.verbose:
+            if self.console is not None:
+                self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            else:
+                print(line, file=sys.stderr, flush=True)
+
+    def error(self, name: str, reason: str) -> None:
+        self.emit(f"tcbio tag: error: {name}: {reason}")
+
+    def info(self, message: str) -> None:
+        self.emit(f"tcbio tag: {message}", error=False)
+
+
+def run(opts: Options) -> int:
+    """Tag every input; the exit status (0 all good, 1 some input bad)."""
+    report = Reporter(opts.verbose)
+    t_start = time.perf_counter()
+    sources = []
+    for found in discover(opts.paths):
+        if isinstance(found, InputError):
+            report.error(found.name, found.reason)
+        else:
+            sources.append(found)
+    if any(s.path is None for s in sources) and sys.stdin.isatty():
+        print("tcbio tag: reading standard input (end with Ctrl-D; see `tcbio tag --help`)", file=sys.stderr)
+    to_file = opts.output not in (None, "-")
+    if to_file:
+        target = resolved(Path(opts.output))
+        for source in [s for s in sources if s.path is not None and resolved(s.path) == target]:
+            report.error(source.id, "is the --output file; not read")
+            sources.remove(source)
+    out = _open_output(opts.output) if to_file else None
+    options = (opts.format == "conll", opts.format == "jsonl")  # (sentences, tokens_json)
+    n_process = min(opts.n_process, max(1, len(sources)))
+    if n_process > 1 and len(sources) == 1 and 0 <= sources[0].size <= opts.chunk_chars:
+        n_process = 1  # one short document: a pool would only add start-up time
+    stats = {"docs": 0, "chars": 0}
+    progress = task = pool = formatter = None
+
+    def items() -> Iterator[tuple[str, Item]]:
+        for index, source in enumerate(sources):
+            try:
+                info = read_source(source)
+            except InputError as exc:
+                report.error(exc.name, exc.reason)
+                if progress is not None:
+                    progress.advance(task)
+                continue
+            info.index = index
+            bounds = split_text(info.text, opts.chunk_chars)
+            prefixes = heading_context(info.text, bounds) if len(bounds) > 1 else [""]
+            report.info(f"{info.id}: {info.encoding}, {len(info.text):,} characters"
+                        + (f", {len(bounds)} chunks" if len(bounds) > 1 else ""))
+            for (a, b), prefix in zip(bounds, prefixes, strict=True):
+                yield prefix + info.text[a:b], Item(info, a, b, len(prefix))
+
+    def batches() -> Iterator[list[tuple[str, Item]]]:
+        batch: list[tuple[str, Item]] = []
+        for text, item in items():
+            batch.append((text, item))
+            if len(batch) >= opts.batch_size or sum(len(t) for t, _ in batch) >= TASK_CHARS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    try:
+        t0 = time.perf_counter()
+        if n_process > 1:
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+            pool = ProcessPoolExecutor(n_process, mp_context=ctx, initializer=pipeline.init_worker,
+                                       initargs=(opts.model,))
+            pool.submit(int)  # with fork, all workers start now, before any other thread (progress bar)
+            report.info(f"started {n_process} worker processes (each loads the pipeline once)")
+            results = pipeline.pool_results(pool, batches(), options, window=3 * n_process)
+        else:
+            nlp = pipeline.load_pipeline(opts.model)
+            report.info(f"loaded pipeline {opts.model or 'tcbio_zh_core'} "
+                        f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.2f} s")
+            results = pipeline.local_results(nlp, batches(), options)
+        show_progress = _want_progress(opts, len(sources))
+        if show_progress:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            progress = Progress(TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+            progress.start()
+            task = progress.add_task("tag", total=len(sources))
+            report.console = progress.console
+        if out is None:  # rich shows what is written to a terminal above the progress bar
+            out = sys.stdout if show_progress and sys.stdout.isatty() and sys.stderr.isatty() else \
+                io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        formatter = make_formatter(opts.format, out)
+        formatter.start()
+        for info, group in itertools.groupby(results, key=lambda result: result[0].doc):  # DocInfo per document
+            formatter.write(info, _chunks(info, group, report))
+            stats["docs"] += 1
+            stats["chars"] += len(info.text)
+            if progress is not None:
+                progress.advance(task)
+        formatter.finish(stats)
+        out.flush()
+    finally:
+        if progress is not None:
+            progress.stop()
+            report.console = None
+        if pool is not None:
+            pipeline.stop_pool(pool, finished=formatter is not None and sys.exc_info()[0] is None)
+        if to_file and out is not None:
+            out.close()
+        elif out is not None and out is not sys.stdout:
+            try:
+                out.flush()
+                out.detach()  # leave sys.stdout's buffer open
+            except (BrokenPipeError, ValueError):
+                pass
+    elapsed = time.perf_counter() - t_start
+    rate = stats["chars"] / elapsed if elapsed else 0
+    report.info(f"tagged {_plural(stats['docs'], 'document')}, {stats['chars']:,} characters in {elapsed:.2f} s "
+                f"({rate:,.0f} characters/s, {_plural(n_process, 'process', 'es')}; CPU: {_cpu_seconds(n_process)})")
+    if report.errors:
+        print(f"tcbio tag: {_plural(report.errors, 'input')} could not be tagged "
+              f"({stats['docs']} of {stats['docs'] + report.errors} tagged)", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _chunks(info: DocInfo, results: Iterator[tuple[Item, dict | str]], report: Reporter) -> Iterator[Chunk]:
+    """A document's chunks; a chunk the pipeline failed on is reported and left empty."""
+    for item, record in results:
+        if isinstance(record, str):
+            report.error(info.id, f"{record} (characters {item.start}–{item.end})")
+            record = {"tokens": [], "entities": [], "sections": []}
+        yield Chunk(item.start, item.end, record)
+
+
+def _plural(n: int, word: str, suffix: str = "s") -> str:
+    return f"{n} {word}{'' if n == 1 else suffix}"
+
+
+def _open_output(path: str) -> TextIO:
+    if Path(path).is_dir():
+        raise UsageError(f"--output {path}: is a directory")
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _want_progress(opts: Options, n_docs: int) -> bool:
+    if opts.progress is False or n_docs < 2:
+        return False
+    return bool(opts.progress) or (sys.stderr.isatty() and not (opts.output is None and not sys.stdout.isatty()))
+
+
+def _cpu_seconds(n_process: int) -> str:
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return f"{own.ru_utime + own.ru_stime:.2f} s main process" + (
+        f", {kids.ru_utime + kids.ru_stime:.2f} s workers" if n_process > 1 else "")
