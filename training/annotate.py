@@ -17,7 +17,7 @@ that for every excerpt and refuses to write a corpus that does not match.
     python training/annotate.py cut       # (once) write the excerpt files
     python training/annotate.py propose   # (once) pre-mark obvious spans for review
     python training/annotate.py check     # validate markup against the sources
-    python training/annotate.py build     # write corpora/ner/{train,dev,test}.jsonl
+    python training/annotate.py build     # write corpora/ner/seeds-{train,dev,test}.jsonl
 """
 
 from __future__ import annotations
@@ -381,7 +381,7 @@ def build() -> None:
             for e in ex.entities:
                 counts[(ex.split, e["label"])] += 1
     for split, items in rows.items():
-        with open(OUT_DIR / f"{split}.jsonl", "w", encoding="utf8") as f:
+        with open(OUT_DIR / f"seeds-{split}.jsonl", "w", encoding="utf8") as f:
             for row in items:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print("| split | excerpts | chars | " + " | ".join(LABELS) + " |")

@@ -5,7 +5,7 @@
 
 Without ``--data`` it scores the genre corpus (``corpora/genre/test.jsonl`` — whole documents of
 every genre, none of them trained on — and ``dev.jsonl``) and the old seeds split
-(``corpora/ner/test.jsonl``: excerpts cut from the same documents as the training excerpts).
+(``corpora/ner/seeds-test.jsonl``: excerpts cut from the same documents as the training excerpts).
 An entity counts as correct only with exact character offsets and label (spaCy's ``PRFScore``
 does the counting). For correctly found MONEY and LICENSE_NO entities with a hand-written
 ``gold_norm`` the pipeline's ``span._.norm`` is compared with it. Errors are listed for dev
@@ -32,8 +32,7 @@ from tcbio_nlp.corpora import LABELS  # noqa: E402
 
 GENRE_TEST = ROOT / "corpora/genre/test.jsonl"
 GENRE_DEV = ROOT / "corpora/genre/dev.jsonl"
-SEEDS_TEST = ROOT / "corpora/ner/test.jsonl"
-SEEDS_DEV = ROOT / "corpora/ner/dev.jsonl"
+SEEDS_TEST = ROOT / "corpora/ner/seeds-test.jsonl"
 
 
 def norm_as_gold(label: str, norm: dict | None) -> str | None:
@@ -242,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     md = [f"# NER evaluation\n\nModel `{args.model}`. Command: `{command}`.\n",
           "Exact character offsets and label; one row of gold per span. Test errors are not listed.\n"]
     for path in sets:
-        md += evaluate_set(nlp, path, unseen, errors=args.errors or path.name.startswith("dev"))
+        md += evaluate_set(nlp, path, unseen, errors=args.errors or "dev" in path.stem)
     md.append(f"Evaluated in {time.time() - t0:.0f} s.")
     text = "\n".join(md) + "\n"
     print(text.split("### Errors")[0] if len(text) > 20000 else text)

@@ -27,7 +27,7 @@ import tcbio_nlp
 from tcbio_nlp.training.corpus import read_jsonl, to_docbin
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_REHEARSAL = ROOT / "corpora/ner/train.jsonl"
+DEFAULT_REHEARSAL = ROOT / "corpora/ner/seeds-train.jsonl"
 
 
 def examples_from_rows(nlp: Language, rows: Iterable[dict]) -> list[Example]:

@@ -49,7 +49,7 @@ _INNER_INGREDIENT = re.compile(r"\s*[（(][A-Za-z][A-Za-z\-]{4,}(?: [A-Za-z][A-Z
 # on the text as written (normalisation turns ，into ,): a comma right before Chinese also ends a clause
 _CLAUSE_BREAK = {"AGENCY": re.compile(rf"[，。；]|,(?=[{HAN}])|\n\s*\n"),
                  "PRODUCT": re.compile(rf"[，。；、]|,(?=[{HAN}])|\n\s*\n")}
-# last characters of Chinese agency names: those that end gold AGENCY names in corpora/ner/train.jsonl
+# last characters of Chinese agency names: those that end gold AGENCY names in corpora/ner/seeds-train.jsonl
 # (without 作 議 壇 區, which end one name each and many ordinary words: 合作, 建議, 園區), plus
 # 館 廳 科 隊 from the guidelines' kinds of public bodies
 AGENCY_FINAL_CHARS = frozenset("心部署所院會場組局司府室省盟處織" "館廳科隊")

@@ -66,16 +66,21 @@ def read_jsonl(path: str | Path) -> list[dict]:
     return rows
 
 
-def load_corpus(corpus_dir: str | Path = DEFAULT_CORPUS_DIR) -> DatasetDict:
-    """The corpus splits found in ``corpus_dir`` (train/dev/test.jsonl) as a ``DatasetDict``."""
+def load_corpus(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, prefix: str | None = None) -> DatasetDict:
+    """The corpus splits found in ``corpus_dir`` (``<prefix>train/dev/test.jsonl``) as a ``DatasetDict``.
+
+    The shipped seeds corpus names its splits ``seeds-train.jsonl`` …; a directory of your own
+    annotations is read as plain ``train.jsonl`` … unless you give a prefix."""
     corpus_dir = Path(corpus_dir)
+    if prefix is None:
+        prefix = "seeds-" if corpus_dir.resolve() == DEFAULT_CORPUS_DIR.resolve() else ""
     splits = {}
     for split in ("train", "dev", "test"):
-        path = corpus_dir / f"{split}.jsonl"
+        path = corpus_dir / f"{prefix}{split}.jsonl"
         if path.exists():
             splits[split] = Dataset.from_list(read_jsonl(path), features=FEATURES)
     if not splits:
-        raise CorpusError(f"no train/dev/test .jsonl files in {corpus_dir}")
+        raise CorpusError(f"no {prefix}train/dev/test .jsonl files in {corpus_dir}")
     return DatasetDict(splits)
 
 
