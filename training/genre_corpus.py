@@ -12,6 +12,7 @@ numbers of the excerpt). Test documents are annotated twice, independently
     python training/genre_corpus.py select-stage3  # (once) the pool's written reports, whole
     python training/genre_corpus.py select-stage4  # (once) more recall notices for test
     python training/genre_corpus.py select-stage5  # (once) more recall notices for train
+    python training/genre_corpus.py select-stage6  # (once) every pool genre to 12 documents
     python training/genre_corpus.py add-texts DIR/MANIFEST.tsv  # documents found elsewhere (sources listed)
     python training/genre_corpus.py blanks      # write unannotated files for the annotators
     python training/genre_corpus.py check       # markup = source text, hard rules, sheets, reserved overlap
@@ -89,6 +90,11 @@ QUOTAS_STAGE2: dict[str, tuple[int, int, int]] = {
 QUOTAS_STAGE4: dict[str, tuple[int, int, int]] = {"drug_recall_notice": (40, 0, 0)}
 # stage 5: the corpus still short of 1,500 PRODUCT spans outside the supply notices — recall notices to train
 QUOTAS_STAGE5: dict[str, tuple[int, int, int]] = {"drug_recall_notice": (0, 0, 80)}
+# stage 6: every genre of the pool with at least 12 documents (the pool has more of these)
+QUOTAS_STAGE6: dict[str, tuple[int, int, int]] = {
+    "cdc_hpa_announcement": (0, 0, 1), "law_health": (0, 0, 1), "mohw_order": (0, 0, 1),
+    "ly_interpellation": (0, 0, 1), "constitutional_interpretation": (6, 0, 0),
+}
 # stage 3: the few pool records that hold a written report with report sections (前言 … 結語): taken whole,
 # so that report section types (purpose, results, strategy, conclusion) occur in test
 REPORT_HEADING = re.compile(r"^\s*[壹貳參肆伍一二三四五]、\s*(?:前言|結語|結論)", re.M)
@@ -814,7 +820,9 @@ def stats() -> str:
             count[key + ("sections",)] += len(row["sections"])
             for e in row["entities"]:
                 count[key + (e["label"],)] += 1
-    genres = sorted({g for _, g, _ in count})
+            for s in row["sections"]:
+                count[(split, "section type", s["label"])] += 1
+    genres = sorted({key[1] for key in count})
     cols = ("docs", "chars", *LABELS, "sections")
     lines = ["| split | genre | " + " | ".join(cols) + " |", "|---|---|" + "---:|" * len(cols)]
     for split in ("train", "dev", "test"):
@@ -824,10 +832,23 @@ def stats() -> str:
                              + " | ".join(str(count[(split, genre, c)]) for c in cols) + " |")
         lines.append(f"| **{split}** | all | "
                      + " | ".join(str(sum(count[(split, g, c)] for g in genres)) for c in cols) + " |")
+    genres = [g for g in genres if g != "section type"]
+    lines += ["", "| genre | docs | chars | " + " | ".join(LABELS) + " | splits |",
+              "|---|---:|---:|" + "---:|" * len(LABELS) + "---|"]
+    for genre in genres:
+        splits = [s for s in ("train", "dev", "test") if count[(s, genre, "docs")]]
+        cells = [sum(count[(s, genre, c)] for s in splits) for c in ("docs", "chars", *LABELS)]
+        name = f"{genre} (unseen)" if genre in UNSEEN_GENRES else genre
+        lines.append(f"| {name} | " + " | ".join(str(c) for c in cells) + f" | {', '.join(splits)} |")
+    lines += ["", "| section type | train | dev | test |", "|---|---:|---:|---:|"]
+    for label in SECTION_LABELS:
+        cells = (str(count[(s, "section type", label)]) for s in ("train", "dev", "test"))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-COMMANDS = ("select", "select-stage2", "select-stage3", "select-stage4", "select-stage5", "add-texts", "blanks",
+COMMANDS = ("select", "select-stage2", "select-stage3", "select-stage4", "select-stage5", "select-stage6",
+            "add-texts", "blanks",
             "check", "agreement", "disagreements", "adjudicate", "unannotated", "apply-review", "build", "stats")
 
 
@@ -841,12 +862,13 @@ def main() -> None:
             sys.exit(f"{DOCS_TSV} exists: the selection and splits are fixed")
         write_documents(select())
         print(f"wrote {DOCS_TSV}")
-    elif args.command in ("select-stage2", "select-stage4", "select-stage5"):
+    elif args.command in ("select-stage2", "select-stage4", "select-stage5", "select-stage6"):
         stage = args.command.removeprefix("select-")
         docs = read_documents()
         if any(d.note == stage for d in docs):
             sys.exit(f"{stage} is already drawn: the selection and splits are fixed")
-        quotas = {"stage2": QUOTAS_STAGE2, "stage4": QUOTAS_STAGE4, "stage5": QUOTAS_STAGE5}[stage]
+        quotas = {"stage2": QUOTAS_STAGE2, "stage4": QUOTAS_STAGE4, "stage5": QUOTAS_STAGE5,
+                  "stage6": QUOTAS_STAGE6}[stage]
         more = select(quotas, SEED + int(stage[-1]), existing=docs)[len(docs):]
         for d in more:
             d.note = stage
