@@ -29,7 +29,6 @@ B. The old seed figures:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -38,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from tcbio_nlp.sections import LABELS, HeadingDetector, HeadingRules, build_inputs
-from tcbio_nlp.sections.corpus import GoldDocument, gold_spans, load_gold
+from tcbio_nlp.sections.corpus import GoldDocument, gold_spans, load_genre, load_gold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate_ner import unseen_genres  # noqa: E402
@@ -148,17 +147,6 @@ def per_label_table(r: dict) -> list[str]:
 
 
 # -- genre corpus ------------------------------------------------------------------------------
-
-def load_genre(path: Path) -> list[GoldDocument]:
-    docs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            doc = GoldDocument(rec["id"], rec["source"], rec["text"], rec["sections"])
-            doc.genre = rec["genre"]
-            docs.append(doc)
-    return docs
-
 
 def macro_f(r: dict) -> tuple[float, int]:
     """Mean F1 over the types that occur in gold or prediction, and how many there are."""

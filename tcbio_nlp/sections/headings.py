@@ -208,9 +208,33 @@ class HeadingRules:
         }
 
     def word_for(self, text: str) -> HeadingWord | None:
-        """The heading word a heading text is (numbering ignored), if any: '五、 附錄' → 附錄."""
+        """The heading word a heading text is (numbering ignored), if any: '五、 附錄' → 附錄,
+        '主　　旨：公告…' → 主旨, '附表一' → 附表."""
         key = _SPACE_RE.sub("", text).lower()
-        return self._words.get(key)
+        if key in self._words:
+            return self._words[key]
+        m = self.match_word(text.strip())
+        return m.word if m is not None else None
+
+    def match_word(self, clean: str) -> _WordMatch | None:
+        """The heading word a line is, alone, with a colon and inline text, or with its suffix."""
+        wm = self._word_re.match(clean)
+        if wm is None or self._toc.search(clean):
+            return None
+        written, rest = wm.group(1), wm.group(2)
+        key = _SPACE_RE.sub("", written).lower()
+        hw = self._words[key]
+        colon = self._colon_re.match(rest)
+        if colon is not None:
+            return _WordMatch(hw, written, colon.group(1).strip())
+        if len(written) - len(key) > self.word_max_gap:  # '說　　　　　明': a table's column header
+            return None
+        if not rest.strip():
+            return _WordMatch(hw, written, "")
+        suffix = self._suffix.get(key)
+        if suffix is not None and suffix.fullmatch(rest):
+            return _WordMatch(hw, clean, "", suffixed=True)
+        return None
 
 
 @dataclass
@@ -311,27 +335,6 @@ class HeadingDetector:
                 return rule, m.group(0), title
         return None
 
-    def _match_word(self, clean: str) -> _WordMatch | None:
-        """The heading word a line is, alone, with a colon and inline text, or with its suffix."""
-        rules = self.rules
-        wm = rules._word_re.match(clean)
-        if wm is None or rules._toc.search(clean):
-            return None
-        written, rest = wm.group(1), wm.group(2)
-        key = _SPACE_RE.sub("", written).lower()
-        hw = rules._words[key]
-        colon = rules._colon_re.match(rest)
-        if colon is not None:
-            return _WordMatch(hw, written, colon.group(1).strip())
-        if len(written) - len(key) > rules.word_max_gap:  # '說　　　　　明': a table's column header
-            return None
-        if not rest.strip():
-            return _WordMatch(hw, written, "")
-        suffix = rules._suffix.get(key)
-        if suffix is not None and suffix.fullmatch(rest):
-            return _WordMatch(hw, clean, "", suffixed=True)
-        return None
-
     def _wrapped_at(self, lines: list[_Line], i: int) -> bool:
         """Line ``i`` breaks inside a word that the next line finishes (PDF table cells)."""
         w = self.rules._wrapped
@@ -380,7 +383,7 @@ class HeadingDetector:
             if not ln.clean:
                 continue
             # bare heading words: '摘要', '目 次', '主　　旨：…', '附表一', '## 摘要'
-            wmatch = None if ln.bullet else self._match_word(ln.clean)
+            wmatch = None if ln.bullet else rules.match_word(ln.clean)
             if wmatch is not None:
                 hw = wmatch.word
                 inline = bool(wmatch.inline)
