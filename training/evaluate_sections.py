@@ -3,8 +3,9 @@
     python training/evaluate_sections.py [--config training/configs/sections.cfg] [--report PATH]
                                          [--model tcbio_zh_core]
 
-A. The genre corpus (``corpora/genre/{test,dev}.jsonl``: whole documents of every genre, none of
-   them trained on), scored with the heading rules and classifier of the pipeline ``--model``:
+A. The genre corpus (``corpora/genre/{test,dev}.jsonl``: whole documents, held out from the
+   classifier's training — it learns from the seeds and ``corpora/genre/train.jsonl``), scored
+   with the heading rules and classifier of the pipeline ``--model``:
    heading P/R/F (a detected heading is correct when it starts on the line of a gold heading) and
    level accuracy; section types of the gold sections with every heading removed and with
    headings kept — accuracy, macro-F over the ten types, per genre, seen vs unseen genres,
@@ -301,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(docs)} seed documents, {sum(len(d.sections) for d in docs)} sections, {n_gold} headings "
         "(see `corpora/sections/README.md`).",
         "",
-        "## Genre corpus (whole documents of every genre, none trained on)",
+        "## Genre corpus (whole documents, dev and test held out; the classifier is trained on the seeds "
+        "and `corpora/genre/train.jsonl`, rules and settings chosen on dev)",
         "",
         f"Pipeline `{args.model}` (its heading rules and classifier).",
         "",
