@@ -269,3 +269,65 @@ def test_headless_inherit_weight_only_acts_without_heading_text(small_classifier
                 assert full[i] == pytest.approx(full[x.parent])
     finally:
         small_classifier.config = saved
+
+
+NOTICE = (
+    "衛生福利部食品藥物管理署　公告\n"
+    "發文日期：中華民國103年9月2日\n"
+    "主　　旨：公告訂定「輸入食品符合免申請輸入查驗之條件」，並自即日生效。\n"
+    "依　　據：食品安全衛生管理法第三十條第三項。\n"
+    "公告事項：\n"
+    "一、適用範圍：輸入食品及相關產品。\n"
+    "二、申請方式\n"
+    "業者應檢附文件向本署申請。\n"
+    "附表一　輸入食品通關代碼\n"
+    "說　　　　　明\n"
+    "第一節　總則\n"
+)
+STATUTE = (
+    "藥師法\n\n修正日期：20180501\n沿革：\n"
+    "1.中華民國三十二年九月三十日國民政府制定公布全文 39 條\n"
+    "2.中華民國六十八年三月二十六日總統令修正公布全文 45 條\n\n"
+    "第 1 條\n中華民國人民經藥師考試及格者，得充藥師。\n"
+    "第 2 條\n本法所稱主管機關：在中央為衛生福利部。\n"
+)
+RECORD = (
+    "許可證字號：衛部健食字第A00301號\n中文品名：LP33益生菌膠囊\n核可日期：2016/05/20\n"
+    "保健功效宣稱：(一) 輔助調整過敏體質\n經動物實驗結果：有助於減少呼吸道阻力。\n"
+    "(二)免疫調節\n經動物實驗結果：有助於促進吞噬細胞活性。\n"
+)
+
+
+def test_fixed_parts_with_spaced_words_and_inline_text(detector) -> None:
+    heads = [(line_of(NOTICE, h.start), h.text, h.level, h.label) for h in detector.detect(NOTICE)]
+    # 主　　旨 / 依　　據 with inline text, 公告事項, 附表一 are level-1 headings with their fixed types;
+    # the numbered items under 公告事項 are list items (ANNOTATING G15), '說　　　　　明' is a table
+    # column header and '第一節' inside the attachment no heading either
+    assert heads == [
+        (3, "主旨", 1, "summary"), (4, "依據", 1, "purpose"), (5, "公告事項", 1, "recommendation"),
+        (9, "附表一　輸入食品通關代碼", 1, "appendix")]
+    sections = detector.segment(NOTICE)
+    assert sections[0].heading is None and sections[0].start == 0
+    assert NOTICE[sections[1].body_start:].startswith("：公告訂定")
+    assert [s.end for s in sections[:-1]] == [s.start for s in sections[1:]] and sections[-1].end == len(NOTICE)
+
+
+def test_statutes_and_field_records_have_no_numbered_headings(detector) -> None:
+    assert detector.detect(STATUTE) == []  # ANNOTATING G16, G21
+    assert detector.detect(RECORD) == []  # record fields and their numbered claims (G16)
+    assert len(detector.segment(RECORD)) == 1
+
+
+def test_judgment_parts_with_full_width_spaces(detector) -> None:
+    text = ("臺北高等行政法院判決\n主　文\n原告之訴駁回。\n事實概要\n原告申請藥品許可證。\n"
+            "爭　點\n處分是否違法。\n理　由\n一、本件原告主張：處分違法云云。\n")
+    assert [(h.text, h.label) for h in detector.detect(text)] == [
+        ("主文", "recommendation"), ("事實概要", "purpose"), ("爭點", "summary"), ("理由", "purpose")]
+
+
+def test_heading_words_of_the_gold_carry_their_fixed_type() -> None:
+    rules = HeadingRules.default()
+    assert rules.word_for("主\u3000\u3000旨：公告修正傳染病分類").label == "summary"
+    assert rules.word_for("附件一之一").label == "appendix"
+    assert rules.word_for("報告內容摘要").label == "summary"
+    assert rules.word_for("說明會於本週舉行") is None

@@ -1,12 +1,13 @@
-"""Train the section-type classifier on the labelled seed documents and save the component data.
+"""Train the section-type classifier on the labelled sections and save the component data.
 
     python training/train_sections.py [--config training/configs/sections.cfg] [--output DIR]
 
 Reads the hyper-parameters from ``training/configs/sections.cfg`` (``[classifier]``) and the
 paths from its ``[paths]`` section (relative paths are relative to the repository root), trains
-on every section of ``corpora/sections/seeds.jsonl`` (with fixed seeds: the result is the same
-on every run) and writes ``training/output/sections/``: ``rules.json``, ``classifier.msgpack``
-and ``meta.json``. Add it to a pipeline with::
+on every section of ``corpora/sections/seeds.jsonl`` and of the genre corpus's train split
+(``[paths] genre_train``; never dev or test) with fixed seeds (the result is the same on every
+run) and writes ``training/output/sections/``: ``rules.json``, ``classifier.msgpack`` and
+``meta.json``. Add it to a pipeline with::
 
     nlp.add_pipe("tcbio_sections")
     nlp.get_pipe("tcbio_sections").initialize(model_dir="training/output/sections")
@@ -27,7 +28,7 @@ import numpy as np
 from thinc.api import Config
 
 from tcbio_nlp.sections import HeadingRules, SectionClassifier, build_inputs, save_component_data
-from tcbio_nlp.sections.corpus import GoldDocument, gold_spans, load_gold
+from tcbio_nlp.sections.corpus import GoldDocument, gold_spans, load_genre, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = ROOT / "training" / "configs" / "sections.cfg"
@@ -45,6 +46,14 @@ def set_seeds(seed: int) -> None:
     np.random.seed(seed)
 
 
+def training_documents(paths: dict[str, Path]) -> list[GoldDocument]:
+    """The seeds plus, when the config names it, the genre corpus's train split."""
+    docs = load_gold(paths["gold"], paths["seeds"])
+    if paths.get("genre_train") is not None and paths["genre_train"].exists():
+        docs += load_genre(paths["genre_train"])
+    return docs
+
+
 def train(docs: list[GoldDocument], rules: HeadingRules, params: dict[str, Any]) -> SectionClassifier:
     """A classifier trained on all sections of ``docs`` (gold boundaries, headings kept + dropped)."""
     set_seeds(int(params.get("seed", 0)))
@@ -55,14 +64,15 @@ def train(docs: list[GoldDocument], rules: HeadingRules, params: dict[str, Any])
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Train the tcbio_sections classifier on the labelled seeds.")
+    ap = argparse.ArgumentParser(
+        description="Train the tcbio_sections classifier on the seeds and the genre corpus's train split.")
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ap.add_argument("--output", type=Path, default=None, help="default: [paths] output of the config")
     args = ap.parse_args(argv)
     paths, params = load_settings(args.config)
     out = args.output or paths["output"]
     rules = HeadingRules.from_json(paths["rules"])
-    docs = load_gold(paths["gold"], paths["seeds"])
+    docs = training_documents(paths)
     t0 = time.time()
     clf = train(docs, rules, params)
     counts = Counter(lab for d in docs for lab in d.labels)
@@ -70,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         "component": "tcbio_sections",
         "trained_on": [d.id for d in docs],
         "gold_sha1": hashlib.sha1(paths["gold"].read_bytes()).hexdigest(),
+        "genre_train_sha1": hashlib.sha1(paths["genre_train"].read_bytes()).hexdigest()
+        if paths.get("genre_train") is not None and paths["genre_train"].exists() else None,
         "config": str(args.config.resolve().relative_to(ROOT)) if args.config.resolve().is_relative_to(ROOT)
         else str(args.config),
         "classifier": clf.config,

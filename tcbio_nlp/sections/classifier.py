@@ -296,8 +296,8 @@ def cue_features(text: str, cue_res: Sequence[re.Pattern]) -> list[float]:
 #: the settings of training/configs/sections.cfg [classifier] (tests/sections/test_classifier.py checks they agree)
 DEFAULT_CONFIG: dict[str, Any] = {
     "labels": list(LABELS),
-    "body": {"weight": 0.3, "ngram_min": 1, "ngram_max": 3, "min_df": 2, "max_features": 20000},
-    "subtree": {"weight": 0.3, "ngram_min": 1, "ngram_max": 2, "min_df": 2, "max_features": 10000},
+    "body": {"weight": 1.0, "ngram_min": 1, "ngram_max": 3, "min_df": 2, "max_features": 20000},
+    "subtree": {"weight": 0.6, "ngram_min": 1, "ngram_max": 2, "min_df": 2, "max_features": 10000},
     "heading": {"weight": 1.0, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
     "ancestors": {"weight": 3.0, "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_features": 5000},
     "dense_weight": 1.0,
@@ -310,8 +310,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "heading_dropout": True,
     "heading_cue_weight": 0.0,
     "ancestor_cue_factor": 1.0,
-    "own_cue_prior": 10.0,
-    "ancestor_cue_prior": 1.0,
+    "own_cue_prior": 30.0,
+    "ancestor_cue_prior": 10.0,
     "inherit_weight": 0.3,
     "headless_inherit_weight": 0.7,
     "own_body_chars": 300,

@@ -103,3 +103,16 @@ def detected_spans(sections: list[Section]) -> list[SpanInfo]:
         )
         for s in sections
     ]
+
+
+def load_genre(path: str | Path) -> list[GoldDocument]:
+    """Documents of the genre corpus (``corpora/genre/*.jsonl``: text and sections inline);
+    each also carries its ``genre``."""
+    docs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            doc = GoldDocument(rec["id"], rec.get("source", rec["id"]), rec["text"], rec["sections"])
+            doc.genre = rec["genre"]  # type: ignore[attr-defined]
+            docs.append(doc)
+    return docs

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -82,9 +83,26 @@ class HeadingWord:
     label: str | None = None
     standalone: bool = True
     toc: bool = False
+    fixed_part: bool = False  # a fixed part of a letter/notice/judgment: numbered items after it are list items
+    suffix: str | None = None  # what may follow the word on its line besides a colon ('附表一 …')
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, [], False) or k in ("word", "label")}
+        keep = ("word", "label", "standalone")
+        return {k: v for k, v in asdict(self).items() if v not in (None, [], False) or k in keep}
+
+
+@dataclass
+class _WordMatch:
+    word: HeadingWord
+    text: str  # the word as written ('主　　旨')
+    inline: str  # text after the colon on the same line, '' if none
+    suffixed: bool = False  # '附表一 食品添加物…': the whole line is the heading
+
+    @property
+    def compact(self) -> str:
+        """The word without the spaces inside ('主　　旨' → '主旨'); a suffixed line stays as written."""
+        return self.text if self.suffixed else _SPACE_RE.sub("", self.text)
+
 
 
 @dataclass
@@ -102,6 +120,16 @@ class HeadingRules:
     max_title_chars: int = 40
     hard_max_title_chars: int = 80
     series_list_fraction: float = 0.5
+    word_max_gap: int = 3
+    inline_item: str = ""
+    numeral_max: int = 60
+    statute_article: str = ""
+    statute_min_articles: int = 2
+    record_field: str = ""
+    record_lead_lines: int = 3
+    wrap_min_share: float = 0.3
+    wrapped_line: str = ""  # a line ending inside a word ('…且Anti-HCV與HCV' / 'RNA均為陽性'):
+    wrapped_next: str = ""  # ... when the next line starts like this, the line is wrapped prose
     version: int = 1
     description: str = ""
     cues: dict[str, list[str]] = field(default_factory=dict)  # classifier cue groups, kept with the rules
@@ -114,16 +142,22 @@ class HeadingRules:
         self._toc = re.compile(self.toc_line)
         self._sentence_end = re.compile(self.sentence_end)
         self._intro = re.compile(self.intro_sentence)
+        self._inline_item = re.compile(self.inline_item) if self.inline_item else None
+        self._statute = re.compile(self.statute_article, re.MULTILINE) if self.statute_article else None
+        self._wrapped = (re.compile(self.wrapped_line), re.compile(self.wrapped_next)) if self.wrapped_line else None
+        self._record = re.compile(self.record_field) if self.record_field else None
         self._numbering = sorted(self.numbering, key=lambda r: r.rank)
         words: dict[str, HeadingWord] = {}
         for hw in self.heading_words:
             for w in [hw.word, *hw.aliases]:
                 words[_SPACE_RE.sub("", w).lower()] = hw
         self._words = words
+        self._suffix = {key: re.compile(hw.suffix) for key, hw in words.items() if hw.suffix}
         alts = sorted(words, key=len, reverse=True)
-        self._word_re = re.compile(
-            r"^(" + "|".join(re.escape(w) for w in alts) + r")\s*(?:[:：]\s*(.*))?$", re.IGNORECASE
-        )
+        # the characters of a word may be spaced out ('主　　旨'); a colon may follow with inline text
+        spaced = ("[ \t\u3000]*".join(re.escape(ch) for ch in w) for w in alts)
+        self._word_re = re.compile(r"^(" + "|".join(spaced) + r")(.*)$", re.IGNORECASE)
+        self._colon_re = re.compile(r"^\s*[:：︰]\s*(.*)$")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HeadingRules:
@@ -157,6 +191,16 @@ class HeadingRules:
             "max_title_chars": self.max_title_chars,
             "hard_max_title_chars": self.hard_max_title_chars,
             "series_list_fraction": self.series_list_fraction,
+            "word_max_gap": self.word_max_gap,
+            "inline_item": self.inline_item,
+            "numeral_max": self.numeral_max,
+            "statute_article": self.statute_article,
+            "statute_min_articles": self.statute_min_articles,
+            "record_field": self.record_field,
+            "record_lead_lines": self.record_lead_lines,
+            "wrap_min_share": self.wrap_min_share,
+            "wrapped_line": self.wrapped_line,
+            "wrapped_next": self.wrapped_next,
             "cues_description": self.cues_description,
             "cues": self.cues,
             "heading_cues_description": self.heading_cues_description,
@@ -164,9 +208,33 @@ class HeadingRules:
         }
 
     def word_for(self, text: str) -> HeadingWord | None:
-        """The heading word a heading text is (numbering ignored), if any: '五、 附錄' → 附錄."""
+        """The heading word a heading text is (numbering ignored), if any: '五、 附錄' → 附錄,
+        '主　　旨：公告…' → 主旨, '附表一' → 附表."""
         key = _SPACE_RE.sub("", text).lower()
-        return self._words.get(key)
+        if key in self._words:
+            return self._words[key]
+        m = self.match_word(text.strip())
+        return m.word if m is not None else None
+
+    def match_word(self, clean: str) -> _WordMatch | None:
+        """The heading word a line is, alone, with a colon and inline text, or with its suffix."""
+        wm = self._word_re.match(clean)
+        if wm is None or self._toc.search(clean):
+            return None
+        written, rest = wm.group(1), wm.group(2)
+        key = _SPACE_RE.sub("", written).lower()
+        hw = self._words[key]
+        colon = self._colon_re.match(rest)
+        if colon is not None:
+            return _WordMatch(hw, written, colon.group(1).strip())
+        if len(written) - len(key) > self.word_max_gap:  # '說　　　　　明': a table's column header
+            return None
+        if not rest.strip():
+            return _WordMatch(hw, written, "")
+        suffix = self._suffix.get(key)
+        if suffix is not None and suffix.fullmatch(rest):
+            return _WordMatch(hw, clean, "", suffixed=True)
+        return None
 
 
 @dataclass
@@ -267,6 +335,38 @@ class HeadingDetector:
                 return rule, m.group(0), title
         return None
 
+    def _wrapped_at(self, lines: list[_Line], i: int) -> bool:
+        """Line ``i`` breaks inside a word that the next line finishes (PDF table cells)."""
+        w = self.rules._wrapped
+        if w is None or i + 1 >= len(lines):
+            return False
+        return bool(w[0].search(lines[i].clean) and w[1].match(lines[i + 1].clean))
+
+    def _wrap_width(self, lines: list[_Line]) -> int:
+        """The width a text was hard-wrapped at (0 if not): the most common length of its long
+        lines when at least ``wrap_min_share`` of them have it. A numbered line running to that
+        width and continuing on the next line is wrapped prose, not a title."""
+        share = self.rules.wrap_min_share
+        if share <= 0:
+            return 0
+        lengths = [len(ln.raw.rstrip()) for ln in lines if len(ln.raw.rstrip()) >= 20]
+        if len(lengths) < 10:
+            return 0
+        width, n = Counter(lengths).most_common(1)[0]
+        return width if n >= share * len(lengths) else 0
+
+    def _numbering_off(self, text: str, lines: list[_Line]) -> bool:
+        """No numbered headings in a statute (its articles: 第一條 …) or a record of fields
+        (許可證字號：… / 中文品名：… at the top): their numbered lines are list items."""
+        rules = self.rules
+        if rules._statute is not None and len(rules._statute.findall(text)) >= rules.statute_min_articles:
+            return True
+        if rules._record is not None and rules.record_lead_lines > 0:
+            lead = [ln.clean for ln in lines if ln.clean][: rules.record_lead_lines]
+            if len(lead) == rules.record_lead_lines and all(rules._record.match(c) for c in lead):
+                return True
+        return False
+
     # -- detection --------------------------------------------------------------------
     def detect(self, text: str) -> list[Heading]:
         """Headings in document order, with levels."""
@@ -275,27 +375,29 @@ class HeadingDetector:
         headings: dict[int, Heading] = {}
         candidates: list[_Candidate] = []
         cand_at: dict[int, _Candidate] = {}
+        fixed_from: int | None = None  # first line of a fixed part (主旨, 說明, 公告事項, 主文 …)
+        no_numbering = self._numbering_off(text, lines)
+        wrap = self._wrap_width(lines)
 
         for i, ln in enumerate(lines):
             if not ln.clean:
                 continue
-            # bare heading words: '摘要', '目 次', '關鍵字：…', '## 摘要'
-            if not ln.bullet:
-                compact = ln.clean if len(ln.clean) > 8 else _SPACE_RE.sub("", ln.clean)
-                wm = rules._word_re.match(compact)
-                if wm and not rules._toc.search(ln.clean):
-                    hw = rules._words[_SPACE_RE.sub("", wm.group(1)).lower()]
-                    inline = bool(wm.group(2))
-                    headings[i] = Heading(
-                        start=ln.start, end=ln.end, text=wm.group(1), title=hw.word,
-                        kind="word", style="word", rank=rules.word_rank, standalone=hw.standalone,
-                        label=hw.label, inline_body=inline,
-                    )
-                    if inline:  # the heading is '關鍵字'; its body starts at the colon
-                        at = ln.raw.find(wm.group(1))
-                        colon = min((k for k in (ln.raw.find("："), ln.raw.find(":")) if k >= 0), default=-1)
-                        headings[i].end = ln.start + (at + len(wm.group(1)) if at >= 0 else max(colon, 0))
-                    continue
+            # bare heading words: '摘要', '目 次', '主　　旨：…', '附表一', '## 摘要'
+            wmatch = None if ln.bullet else rules.match_word(ln.clean)
+            if wmatch is not None:
+                hw = wmatch.word
+                inline = bool(wmatch.inline)
+                headings[i] = Heading(
+                    start=ln.start, end=ln.end, text=wmatch.compact, title=hw.word,
+                    kind="word", style="word", rank=rules.word_rank, standalone=hw.standalone,
+                    label=hw.label, inline_body=inline,
+                )
+                if hw.fixed_part and fixed_from is None:
+                    fixed_from = i
+                if inline:  # the heading is the word; its body starts after it
+                    at = ln.raw.find(wmatch.text)
+                    headings[i].end = ln.start + (at + len(wmatch.text) if at >= 0 else 0)
+                continue
             num = self._match_numbering(ln.clean)
             if num is not None:
                 rule, marker, title = num
@@ -306,6 +408,14 @@ class HeadingDetector:
                     or rules._sentence_end.search(title)
                     or rules._intro.search(title)
                     or len(title) > rules.hard_max_title_chars
+                    or (rules._inline_item is not None and rules._inline_item.search(title))
+                    or c.value is None
+                    or c.value > rules.numeral_max
+                    or no_numbering
+                    or self._wrapped_at(lines, i)
+                    or (wrap > 0 and len(ln.raw.rstrip()) >= wrap - 1 and i + 1 < len(lines)
+                        and bool(lines[i + 1].clean) and not rules._sentence_end.search(title))
+                    or fixed_from is not None
                 )
                 c.soft = len(title) > rules.max_title_chars
                 candidates.append(c)
