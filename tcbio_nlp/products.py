@@ -64,6 +64,8 @@ GRANULE PATCH SUPPOSITORY SUPPOSITORIES PESSARY LIQUID ELIXIR EMULSION CHEWABLE 
 ORALLY DISINTEGRATING PREFILLED PRE-FILLED SYRINGE PEN VIAL LYOPHILIZED LYOPHILISED STERILE NON-STERILE
 HEARING AID AIDS SYSTEM IV IM SC F.C. F.C FC S.C. INTRAVENOUS SUBCUTANEOUS TOPICAL
 """.split())
+# Chinese brands ending like an ingredient or a class of drugs (麻黃素, 暈動藥) are not matched alone
+_ZH_CLASS_ENDINGS = ("素", "藥", "劑", "鹼", "酸", "酶", "醇", "鹽")
 # English words that are brands' first words but common words in text
 _COMMON_WORDS = frozenset("""
 THE AND WITH PLUS NEW BABY CHILDREN CHILD KIDS ADULT FORTE MINI NATURAL VITAMIN VITAMINS MULTI COMPOUND
@@ -102,7 +104,7 @@ def read_product_registries(shared: str | Path | None) -> list[list[str]]:
     out = []
     for entry in entries:
         entry = [" ".join((v or "").split()) for v in entry]
-        if not entry[2]:  # recall and code-system names carry both: 亞恬膜衣錠50毫克 ATENO F.C. TABLETS 50MG
+        if not entry[2] and entry[4] != "health_food_tfda19":  # recall names carry both: 亞恬膜衣錠50毫克 ATENO…
             entry[1], entry[2] = split_bilingual(entry[1])
         if entry[1] or entry[2]:
             out.append(entry)
@@ -195,7 +197,7 @@ def brand_fires_alone(brand: str, ingredients: set[str]) -> bool:
     if key.isascii():
         letters = sum(c.isalpha() for c in key)
         return letters >= 4 and not all(w in _COMMON_WORDS or w in ingredients for w in key.split())
-    return len(key) >= 3
+    return len(key) >= 3 and not key.endswith(_ZH_CLASS_ENDINGS)
 
 
 def written_forms(entry: list[str], ingredients: set[str]) -> list[str]:
@@ -204,8 +206,10 @@ def written_forms(entry: list[str], ingredients: set[str]) -> list[str]:
     bare = entry[4] not in _NO_BARE_BRAND
     forms: set[str] = set()
     for full in (bare_name(zh), bare_name(en, english=True)):
-        if len(full) >= 4:
+        if len(full) >= 4 and form_key(full) not in ingredients:  # DEXAMETHASONE "SWISS" → not DEXAMETHASONE
             forms.add(full)
+    if not bare and len(zh) >= 4:  # a food's or device's parenthesis is part of its name: 桂格喝的燕麥(原味)
+        forms.add(zh)
     if zh:
         maker, brand = chinese_brand(zh)
         m = _QUOTED_PREFIX.match(bare_name(zh))
@@ -232,6 +236,9 @@ def form_key(text: str) -> str:
 def product_table(shared: str | Path | None) -> dict:
     """``entries`` and ``forms`` (form key → entry indices) for the vocab's product table."""
     entries = read_product_registries(shared)
+    holders = {e[0]: e[3] for e in entries if e[0] and e[3]}
+    for entry in entries:  # the holder of a licence, wherever one registry has it
+        entry[3] = entry[3] or holders.get(entry[0], "")
     ingredients = ingredient_names(shared, entries)
     forms: dict[str, list[int]] = {}
     for i, entry in enumerate(entries):

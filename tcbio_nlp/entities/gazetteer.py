@@ -270,10 +270,12 @@ class ProductGazetteer(AgencyGazetteer):
         self._load_names()
 
     def _load_names(self) -> None:
-        names = product_names(self.vocab) or []
+        # the written forms of the product registries (tcbio_nlp.products), short and ambiguous ones already out;
+        # without them, the registered names of the TFDA licence data
+        forms = product_registry(self.vocab)[1]
+        names = [] if forms else product_names(self.vocab) or []
         keys = {normalize_text(n).upper(): n for n in names if len(n) >= self.min_length}
-        # the written forms of the product registries (tcbio_nlp.products), short and ambiguous ones already out
-        keys.update((key, key) for key in product_registry(self.vocab)[1])
+        keys.update((key, key) for key in forms)
         self.registry = AgencyRegistry(keys)
         self._compile()
 
