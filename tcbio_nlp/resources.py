@@ -30,17 +30,38 @@ _TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（
 
 
 @registry.misc("tcbio.resources.v1")
-def create_resources(tw_agencies_json: str | None = None, tfda_dir: str | None = None) -> Lookups:
-    """The agency and product tables, for ``[initialize] lookups``."""
+def create_resources(tw_agencies_json: str | None = None, tfda_dir: str | None = None,
+                     shared: str | None = None) -> Lookups:
+    """The agency and product tables, for ``[initialize] lookups``.
+
+    With ``shared`` (the shared data folder), every product registry there is compiled into the
+    product table as well (``tcbio_nlp.products``): its entries, for linking, and their written
+    forms, for the product gazetteer; their registered Chinese names are kept whole by the segmenter.
+    """
+    from .products import product_table
     from .values.agency import AgencyRegistry
 
     lookups = Lookups()
-    agencies = AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None)
+    agencies = AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None,
+                                           shared=Path(shared) if shared else None)
     lookups.add_table(AGENCY_TABLE, {"names": agencies.names})
     chinese = tfda_product_names(tfda_dir, columns=("中文品名",))
     other = sorted(set(tfda_product_names(tfda_dir)) - set(chinese))
-    lookups.add_table(PRODUCT_TABLE, {"chinese": chinese, "other": other})
+    table = {"chinese": chinese, "other": other}
+    if shared:
+        table.update(product_table(shared))
+        registered = {_TRAILING_INGREDIENT.sub("", e[1]).strip() for e in table["entries"]}
+        table["chinese"] = sorted(set(chinese) | {n for n in registered if len(n) >= 2})
+    lookups.add_table(PRODUCT_TABLE, table)
     return lookups
+
+
+def product_registry(vocab: Vocab) -> tuple[list[list[str]], dict[str, list[int]]]:
+    """Registry entries and written forms (form key → entry indices) of the vocab's product table."""
+    if not vocab.lookups.has_table(PRODUCT_TABLE):
+        return [], {}
+    table = vocab.lookups.get_table(PRODUCT_TABLE)
+    return list(table.get("entries") or []), dict(table.get("forms") or {})
 
 
 def agency_names(vocab: Vocab) -> dict[str, str] | None:
@@ -73,9 +94,10 @@ def lexicon_names(vocab: Vocab) -> list[str]:
 
 
 @registry.misc("tcbio.domain_lexicon.v1")
-def domain_lexicon(tw_agencies_json: str | None = None, tfda_dir: str | None = None) -> list[str]:
+def domain_lexicon(tw_agencies_json: str | None = None, tfda_dir: str | None = None,
+                   shared: str | None = None) -> list[str]:
     """Agency names (registry) and product names (TFDA licence open data) to keep whole, read from files."""
-    return lexicon_names(Vocab(lookups=create_resources(tw_agencies_json, tfda_dir)))
+    return lexicon_names(Vocab(lookups=create_resources(tw_agencies_json, tfda_dir, shared)))
 
 
 def tfda_product_names(tfda_dir: str | Path | None, columns: tuple[str, ...] = ("中文品名", "英文品名")) -> list[str]:

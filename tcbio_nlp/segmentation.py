@@ -78,6 +78,8 @@ _BULLETS = "◎●○■□◆◇※★☆•▪►"
 _SPLIT_RE = re.compile(
     rf"(?<=[{_CJK}])(?=[A-Za-z{_SYMBOLS}])|(?<=[A-Za-z{_SYMBOLS}])(?=[{_CJK}])|(?<=[{_PUNCT}])|(?=[{_PUNCT}])"
     rf"|(?<=[{_BULLETS}])|(?=[{_BULLETS}])"
+    # a comma between two Latin words without a space (Social,BPJS,Kesehatan) separates them
+    r"|(?<=[A-Za-z])(?=,[A-Za-z])|(?<=[A-Za-z],)(?=[A-Za-z])"
 )
 _PKUSEG_FILES = ("features.msgpack", "weights.npz")
 # Stands for an ideograph the model has no feature for. A model trained with rare ideographs

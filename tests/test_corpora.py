@@ -44,3 +44,24 @@ def test_bad_rows_give_clear_errors(tmp_path) -> None:
         {"start": 0, "end": 9, "label": "AGENCY"}]}) + "\n", encoding="utf8")
     with pytest.raises(CorpusError, match="outside the text"):
         read_jsonl(path)
+
+
+def test_reader_takes_several_files_including_the_genre_corpus(tmp_path) -> None:
+    from tcbio_nlp.training.corpus import NerCorpus
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps({"id": "a", "genre": "press_release", "sections": [], "text": "食藥署 核發",
+                             "entities": [{"start": 0, "end": 3, "label": "AGENCY"}]}) + "\n", encoding="utf8")
+    b.write_text(json.dumps({"id": "b", "text": "衛福部 公告",
+                             "entities": [{"start": 0, "end": 3, "label": "AGENCY"}]}) + "\n", encoding="utf8")
+    examples = list(NerCorpus(f"{a},{b}")(spacy.blank("en")))
+    assert [[e.text for e in ex.reference.ents] for ex in examples] == [["食藥署"], ["衛福部"]]
+
+
+def test_overlapping_widened_entities_are_reported() -> None:
+    nlp = spacy.blank("en")
+    rows = [{"id": "x", "source": "", "text": "食藥署核發 許可證", "entities": [
+        {"start": 0, "end": 3, "label": "AGENCY", "text": "食藥署"},
+        {"start": 3, "end": 5, "label": "PRODUCT", "text": "核發"}]}]
+    _, report = to_docbin(nlp, rows)
+    assert len(report.overlapping) == 1 and "left out" in str(report)

@@ -28,8 +28,8 @@ from spacy.vocab import Vocab
 
 from ..constants import HAN
 from ..normalization import doc_norm_text, normalize_text
-from ..resources import agency_names, product_names, set_agency_names
-from ..values.agency import AgencyRegistry
+from ..resources import agency_names, product_names, product_registry, set_agency_names
+from ..values.agency import AgencyRegistry, default_agency_patterns
 from .rules import SUBJECT_VERBS
 from .spans import add_entities, char_spans, inside_title
 
@@ -89,6 +89,7 @@ class AgencyGazetteer:
         self.scorer = scorer
         self.registry = AgencyRegistry()
         self.blocking_suffixes: list[str] = list(DEFAULT_BLOCKING_SUFFIXES)
+        self.patterns: list[str] = default_agency_patterns()
         self._automaton: ahocorasick.Automaton | None = None
         self._blocker: re.Pattern | None = None
 
@@ -127,8 +128,13 @@ class AgencyGazetteer:
                 merged[-1][1] = b
             else:
                 merged.append([a, b])
-        out = []
+        taken = [False] * len(text)
         for a, b in merged:
+            taken[a:b] = [True] * (b - a)
+        for rx in self.patterns:  # health stations: <place>衛生所
+            merged.extend([m.start(), m.end()] for m in re.finditer(rx, text) if not any(taken[m.start():m.end()]))
+        out = []
+        for a, b in sorted(merged):
             if self._blocked_after(text, b) or inside_title(text, a, b):
                 continue
             out.append((a, b, "AGENCY"))
@@ -195,10 +201,11 @@ class AgencyGazetteer:
         return self.scorer(examples, **kwargs) if self.scorer else {}
 
     def _data(self) -> dict:
-        return {"blocking_suffixes": self.blocking_suffixes}
+        return {"blocking_suffixes": self.blocking_suffixes, "patterns": self.patterns}
 
     def _set_data(self, data: dict) -> None:
         self.blocking_suffixes = data["blocking_suffixes"]
+        self.patterns = data.get("patterns", default_agency_patterns())
         if "names" in data:  # a pipeline saved before the names moved to the vocab
             set_agency_names(self.vocab, data["names"])
         self._load_names()
@@ -234,6 +241,8 @@ def make_product_gazetteer(nlp: Language, name: str, overwrite_ents: bool,
 class ProductGazetteer(AgencyGazetteer):
     """Registered product names (品名) from TFDA licence open data, as PRODUCT where nothing else was found.
 
+    With the product registries compiled into the vocab's product table, their written forms
+    (brand without dosage form, with ®/™, brand-quote variants; ``tcbio_nlp.products``) are matched too.
     Names are matched whole and case-insensitively for Latin script; no merging of
     neighbours and no blocking suffixes (those are agency rules). The names are the vocab's
     product table (``tcbio_nlp.resources``), shared with the segmenter.
@@ -245,6 +254,7 @@ class ProductGazetteer(AgencyGazetteer):
     def __init__(self, name: str = "tcbio_product_gazetteer", **kwargs: Any) -> None:
         super().__init__(name, **kwargs)
         self.blocking_suffixes = []
+        self.patterns = []
         self.min_length = 4
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
@@ -260,8 +270,13 @@ class ProductGazetteer(AgencyGazetteer):
         self._load_names()
 
     def _load_names(self) -> None:
-        names = product_names(self.vocab) or []
-        self.registry = AgencyRegistry({normalize_text(n).upper(): n for n in names if len(n) >= self.min_length})
+        # the written forms of the product registries (tcbio_nlp.products), short and ambiguous ones already out;
+        # without them, the registered names of the TFDA licence data
+        forms = product_registry(self.vocab)[1]
+        names = [] if forms else product_names(self.vocab) or []
+        keys = {normalize_text(n).upper(): n for n in names if len(n) >= self.min_length}
+        keys.update((key, key) for key in forms)
+        self.registry = AgencyRegistry(keys)
         self._compile()
 
     def _data(self) -> dict:

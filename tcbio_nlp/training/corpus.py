@@ -90,10 +90,15 @@ class AlignmentReport:
 
     n_entities: int = 0
     misaligned: list[dict] = field(default_factory=list)
+    #: entities left out because a widened misaligned span overlaps another one
+    overlapping: list[dict] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [f"{len(self.misaligned)} of {self.n_entities} entities do not align with token boundaries"]
         lines += [f"  {m['id']}: {m['label']} {m['text']!r} tokens {m['tokens']}" for m in self.misaligned]
+        if self.overlapping:
+            lines.append(f"{len(self.overlapping)} entities left out: they overlap another (widened) entity")
+            lines += [f"  {m['id']}: {m['label']} {m['text']!r}" for m in self.overlapping]
         return "\n".join(lines)
 
 
@@ -118,7 +123,11 @@ def to_docbin(nlp: Language, rows: Iterable[dict], *, expand: bool = True) -> tu
                     "tokens": [t.text for t in loose] if loose is not None else []})
                 span = [loose] if expand and loose is not None else []
             ents.extend(span)
-        doc.ents = non_overlapping(ents)
+        kept = non_overlapping(ents)
+        if len(kept) < len(ents):
+            report.overlapping.extend({"id": row["id"], "label": s.label_, "text": s.text}
+                                      for s in set(ents) - set(kept))
+        doc.ents = kept
         db.add(doc)
     return db, report
 
@@ -126,9 +135,13 @@ def to_docbin(nlp: Language, rows: Iterable[dict], *, expand: bool = True) -> tu
 
 @registry.readers("tcbio.NerCorpus.v1")
 def create_ner_corpus_reader(
-    path: str, augmenter: Callable[[Language, Example], Iterable[Example]] | None = None, limit: int = 0
+    path: str | list[str], augmenter: Callable[[Language, Example], Iterable[Example]] | None = None,
+    limit: int = 0,
 ) -> Callable[[Language], Iterator[Example]]:
-    """``[corpora.train]`` / ``[corpora.dev]``: the annotated JSONL excerpts of ``corpora/ner``, read directly.
+    """``[corpora.train]`` / ``[corpora.dev]``: annotated JSONL files (corpora/ner, corpora/genre), read directly.
+
+    ``path`` is one file, several separated by commas, or a list; the records of all files are
+    read in order (``limit`` applies per file). Extra record fields (``genre``, ``sections``) are ignored.
 
     Each excerpt is tokenised with the pipeline's own tokenizer (``to_docbin``: an entity off the
     token boundaries is widened and reported on stderr, never dropped) once, on the first call;
@@ -137,18 +150,29 @@ def create_ner_corpus_reader(
     return NerCorpus(path, augmenter=augmenter, limit=limit)
 
 
+def corpus_paths(path: str | Path | list) -> list[Path]:
+    """One path, several separated by commas, or a list of them."""
+    items = path if isinstance(path, (list, tuple)) else str(path).split(",")
+    return [Path(str(p).strip()) for p in items if str(p).strip()]
+
+
 class NerCorpus:
-    def __init__(self, path: str | Path, *, augmenter: Callable | None = None, limit: int = 0) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path | list, *, augmenter: Callable | None = None, limit: int = 0) -> None:
+        self.paths = corpus_paths(path)
+        if not self.paths:
+            raise CorpusError(f"no corpus file in {path!r}")
         self.augmenter = augmenter
         self.limit = limit
         self._docbin: bytes | None = None
 
     def __call__(self, nlp: Language) -> Iterator[Example]:
         if self._docbin is None:
-            rows = read_jsonl(self.path)
-            db, report = to_docbin(nlp, rows[: self.limit] if self.limit else rows)
-            print(f"{self.path}: {len(rows)} excerpts; {report}", file=sys.stderr)
+            db = DocBin(store_user_data=False)
+            for path in self.paths:
+                rows = read_jsonl(path)
+                part, report = to_docbin(nlp, rows[: self.limit] if self.limit else rows)
+                print(f"{path}: {len(rows)} records; {report}", file=sys.stderr)
+                db.merge(part)
             self._docbin = db.to_bytes()
         for reference in DocBin().from_bytes(self._docbin).get_docs(nlp.vocab):
             if not len(reference):

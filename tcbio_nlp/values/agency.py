@@ -29,12 +29,45 @@ class AgencyRegistry:
         self.names: dict[str, str] = dict(names or {})
 
     @classmethod
-    def from_sources(cls, tw_agencies_json: Path | None = None) -> AgencyRegistry:
+    def from_sources(cls, tw_agencies_json: Path | None = None, shared: Path | None = None) -> AgencyRegistry:
+        """The 2016 organisation data, the shared registries (with ``shared``) and the package's alias files."""
         reg = cls()
         if tw_agencies_json is not None and Path(tw_agencies_json).exists():
             reg.add_tw_gov_org(json.loads(Path(tw_agencies_json).read_text("utf8")))
+        if shared is not None:
+            reg.add_shared_registries(Path(shared) / "data" / "registries")
         reg.add_alias_rows(default_alias_rows())
         return reg
+
+    def add_shared_registries(self, registries: Path) -> None:
+        """``agencies_derived_2024`` (current names from the organic laws, gazette short↔full pairs) and the
+        foreign regulators whose Chinese variant occurs in real text (``corpus_count`` > 0), with their
+        acronyms of three letters or more and English names; each folder's SOURCE.md gives the source."""
+        derived = registries / "agencies_derived_2024"
+        current = derived / "agency_names_current.txt"
+        if current.exists():
+            for name in current.read_text("utf8").split():
+                if _looks_like_name(name) and len(name) >= 4 and not name.endswith(_GENERIC_UNITS) \
+                        and "各" not in name and not name.endswith(("研究中心", "研究所", "暫行")):
+                    self.add(name, name)
+        for row in _tsv_rows(derived / "gazette_pubgov_short_full_pairs_2005_2016.tsv"):
+            short, full = row[0].strip(), row[1].strip()
+            if len(row) > 2 and row[2].isdigit() and int(row[2]) >= 3 and len(short) >= 3 \
+                    and _looks_like_name(short) and _looks_like_name(full):
+                self.add(short, self.names.get(normalize_text(full), full))
+        foreign: dict[str, list[tuple[int, str, str]]] = {}
+        for row in _tsv_rows(registries / "foreign_regulators_derived" / "foreign_regulators_zh.tsv"):
+            if len(row) >= 5 and row[4].isdigit():
+                foreign.setdefault(row[0], []).append((int(row[4]), row[3], row[1]))
+        for abbr, variants in foreign.items():
+            verified = sorted((v for v in variants if v[0] > 0), reverse=True)
+            english = variants[0][2].split(" (")[0]
+            canonical = self.names.get(normalize_text(verified[0][1]), verified[0][1]) if verified else english
+            for _, name, _english in verified:
+                self.add(name, canonical)
+            for name in (abbr, english):
+                if sum(c.isalpha() for c in name) >= 3:
+                    self.add(name, canonical)
 
     def add_tw_gov_org(self, orgs: dict) -> None:
         for name, info in orgs.items():
@@ -75,9 +108,30 @@ def _looks_like_name(text: str) -> bool:
     return 2 <= len(text) <= 30 and not _NOT_A_NAME.search(text)
 
 
+def default_agency_patterns() -> list[str]:
+    """The AGENCY shapes of ``data/entity_patterns.json`` (health stations: <place>衛生所)."""
+    path = resources.files("tcbio_nlp") / "data" / "entity_patterns.json"
+    return list(json.loads(path.read_text(encoding="utf8")).get("AGENCY", []))
+
+
+#: the package's agency data files (name, canonical, source): aliases, then local bodies and courts
+ALIAS_FILES = ("agency_aliases.tsv", "agencies_local_courts.tsv")
+
+
 def default_alias_rows() -> list[tuple[str, str]]:
-    """Rows of the shipped ``data/agency_aliases.tsv`` as (name, canonical)."""
-    path = resources.files("tcbio_nlp") / "data" / "agency_aliases.tsv"
-    with path.open(encoding="utf8") as f:
-        rows = csv.reader((line for line in f if line.strip() and not line.startswith("#")), delimiter="\t")
-        return [(r[0], r[1]) for r in rows if len(r) >= 2]
+    """Rows of the shipped ``data/agency_aliases.tsv`` and ``data/agencies_local_courts.tsv`` as (name, canonical)."""
+    out = []
+    for name in ALIAS_FILES:
+        path = resources.files("tcbio_nlp") / "data" / name
+        with path.open(encoding="utf8") as f:
+            rows = csv.reader((line for line in f if line.strip() and not line.startswith("#")), delimiter="\t")
+            out.extend((r[0], r[1]) for r in rows if len(r) >= 2)
+    return out
+
+
+def _tsv_rows(path: Path) -> list[list[str]]:
+    """Data rows of a TSV file with a header line (none when the file is absent)."""
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8-sig") as f:
+        return list(csv.reader(f, delimiter="\t"))[1:]

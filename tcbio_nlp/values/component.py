@@ -7,6 +7,7 @@ them back, with amounts as ``Decimal``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +20,10 @@ from spacy.training import Example
 from spacy.vocab import Vocab
 
 from ..extensions import NORMS_KEY
-from ..resources import agency_names, set_agency_names
-from .agency import AgencyRegistry
+from ..normalization import normalize_text
+from ..products import chinese_brand, english_brand, form_key, link_value
+from ..resources import agency_names, product_registry, set_agency_names
+from .agency import AgencyRegistry, default_agency_patterns
 from .licence import parse_licence
 from .money import parse_money
 
@@ -31,16 +34,21 @@ def make_entity_norm(nlp: Language, name: str) -> EntityNormalizer:
 
 
 class EntityNormalizer:
-    """MONEY → amount + currency, LICENSE_NO → issuer/kind/serial/canonical, AGENCY → canonical name.
+    """MONEY → amount + currency, LICENSE_NO → issuer/kind/serial/canonical, AGENCY → canonical name,
+    PRODUCT → the product-registry entries it names (``canonical`` + ``links``: licence number,
+    registered Chinese and English names, holder, source), the way scispaCy links to UMLS.
 
-    Canonical names come from the vocab's agency table (``tcbio_nlp.resources``), shared with
-    the agency gazetteer; the component has nothing of its own to save.
+    Canonical names come from the vocab's agency and product tables (``tcbio_nlp.resources``),
+    shared with the gazetteers; the component has nothing of its own to save.
     """
 
     def __init__(self, name: str = "tcbio_entity_norm", *, vocab: Vocab | None = None) -> None:
         self.name = name
         self.vocab = vocab if vocab is not None else Vocab()
         self.registry = AgencyRegistry()
+        self.products: list[list[str]] = []
+        self._shapes = [re.compile(rx) for rx in default_agency_patterns()]
+        self.product_forms: dict[str, list[int]] = {}
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, tw_agencies_json: str | None = None) -> None:
@@ -48,7 +56,26 @@ class EntityNormalizer:
         if tw_agencies_json is not None or agency_names(self.vocab) is None:
             set_agency_names(self.vocab, AgencyRegistry.from_sources(
                 Path(tw_agencies_json) if tw_agencies_json else None).names)
+        self._load()
+
+    def _load(self) -> None:
         self.registry = AgencyRegistry(agency_names(self.vocab))
+        self.products, self.product_forms = product_registry(self.vocab)
+
+    def link_product(self, text: str) -> dict | None:
+        """The registry entries a product mention names: the written form, else its brand."""
+        if not self.product_forms:
+            return None
+        bare = text.rstrip("®™ ").strip()
+        candidates = [text, bare, chinese_brand(bare)[1], english_brand(bare)]
+        maker, brand = chinese_brand(bare)
+        if maker:
+            candidates.append(f'"{maker}"{brand}')
+        for candidate in candidates:
+            ids = self.product_forms.get(form_key(candidate)) if candidate else None
+            if ids:
+                return link_value(self.products, ids)
+        return None
 
     def normalize(self, span: Span, aliases: dict[str, str]) -> dict | None:
         label = span.label_
@@ -61,7 +88,11 @@ class EntityNormalizer:
             canonical = self.registry.canonical(name)
             if canonical is None and name in aliases:  # alias declared in this text
                 canonical = self.registry.canonical(aliases[name]) or aliases[name]
+            if canonical is None and any(rx.fullmatch(normalize_text(name)) for rx in self._shapes):
+                canonical = normalize_text(name)  # a health station is named in full by its place
             return {"canonical": canonical} if canonical else None
+        if label == "PRODUCT":
+            return self.link_product(span.text)
         return None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -79,7 +110,7 @@ class EntityNormalizer:
         return b""
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> EntityNormalizer:
-        self.registry = AgencyRegistry(agency_names(self.vocab))
+        self._load()
         return self
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
@@ -89,5 +120,5 @@ class EntityNormalizer:
         old = Path(path) / "agencies.json"  # a pipeline saved before the names moved to the vocab
         if old.exists():
             set_agency_names(self.vocab, srsly.read_json(old))
-        self.registry = AgencyRegistry(agency_names(self.vocab))
+        self._load()
         return self
