@@ -6,6 +6,7 @@ the heading lines they sit in (:func:`heading_context`), so that the numbering h
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import sys
@@ -140,11 +141,19 @@ def read_source(source: Source, stdin: object = None) -> DocInfo:
             raise InputError(source.id, "is a directory") from None
         except OSError as exc:
             raise InputError(source.id, f"cannot read: {exc.strerror or exc}") from None
-    return DocInfo(source.id, *decode_bytes(data, source.id))
+    warnings: list[str] = []
+    text, encoding = decode_bytes(data, source.id, warnings)
+    return DocInfo(source.id, text, encoding, warnings=warnings)
 
 
-def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
-    """(text, encoding name) for raw bytes; raises :class:`InputError` with the reason."""
+def decode_bytes(data: bytes, name: str = "input", warnings: list[str] | None = None) -> tuple[str, str]:
+    """(text, encoding name) for raw bytes; raises :class:`InputError` with the reason.
+
+    Order: a byte-order mark; strict UTF-8; BOM-less UTF-16 (when nearly every character it gives is
+    a common one); UTF-8 with a few invalid bytes (replaced by U+FFFD, with a line in ``warnings``);
+    then charset-normalizer among Big5/CP950, Big5-HKSCS and GB18030, whose verdict on the result
+    (its "chaos") rejects random bytes that happen to decode.
+    """
     if not data:
         raise InputError(name, "empty input" if name == STDIN_ID else "empty file")
     bom = next(((codec, label) for mark, codec, label in _BOMS if data.startswith(mark)), None)
@@ -153,17 +162,35 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
         if what:
             raise InputError(name, f"binary file ({what}), not text")
     has_nul = b"\x00" in data
-    candidates = [bom[0]] if bom else ["utf_16_le", "utf_16_be"] if has_nul else _CANDIDATES
-    # threshold 1.0: every candidate that decodes strictly is kept; charset-normalizer ranks them
-    best = from_bytes(data, cp_isolation=candidates, threshold=1.0).best()
-    if best is None:
-        raise InputError(name, _why_undecodable(data, bom[1] if bom else None, has_nul))
-    text, encoding = str(best), bom[1] if bom else _LABELS.get(best.encoding, best.encoding)
-    if best.encoding in ("big5", "big5hkscs"):  # CP950 is the Taiwan default whenever it decodes too
+    text = encoding = None
+    if bom is None:
         try:
-            text, encoding = data.decode("cp950"), "Big5/CP950"
+            text, encoding = data.decode("utf-8"), "UTF-8"
         except UnicodeDecodeError:
-            pass
+            if found := _bomless_utf16(data):
+                text, encoding = found
+            elif not has_nul and (found := _mostly_utf8(data)):
+                text, bad, first, isolated = found
+                if not isolated:  # a run of bad bytes: damaged, not a stray byte
+                    raise InputError(name, _why_undecodable(data, None, has_nul)) from None
+                encoding = "UTF-8"
+                if warnings is not None:
+                    warnings.append(f"{bad} invalid UTF-8 byte{'s' if bad > 1 else ''} replaced by U+FFFD "
+                                    f"(first at byte {first})")
+    if text is None:
+        candidates = [bom[0]] if bom else ["utf_16_le", "utf_16_be"] if has_nul else _CANDIDATES
+        # threshold 1.0: every candidate that decodes strictly is kept; charset-normalizer ranks them
+        best = from_bytes(data, cp_isolation=candidates, threshold=1.0).best()
+        if best is None:
+            raise InputError(name, _why_undecodable(data, bom[1] if bom else None, has_nul))
+        text, encoding = str(best), bom[1] if bom else _LABELS.get(best.encoding, best.encoding)
+        if bom is None and best.chaos >= _MAX_CHAOS:
+            raise InputError(name, f"binary file (bytes that decode as {encoding} only to gibberish), not text")
+        if best.encoding in ("big5", "big5hkscs"):  # CP950 is the Taiwan default whenever it decodes too
+            try:
+                text, encoding = data.decode("cp950"), "Big5/CP950"
+            except UnicodeDecodeError:
+                pass
     if not text:
         raise InputError(name, "empty file (only a byte-order mark)")
     if text.isspace():
@@ -172,6 +199,43 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
     if controls > max(8, len(text) // 100):
         raise InputError(name, f"binary file ({controls} control characters), not text")
     return text, encoding
+
+
+#: charset-normalizer's mess ratio above which a decoding is gibberish (real Big5/GB text of the
+#: seeds: at most 0.05; random bytes that decode as Big5: about 0.5)
+_MAX_CHAOS = 0.3
+_COMMON = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r]")
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM, when one byte order gives almost only common characters."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf_16_le", "utf_16_be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(_COMMON.findall(text)) >= 0.95 * len(text):
+            return text, _LABELS[codec]
+    return None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int, int, bool] | None:
+    """(text, bad bytes, first bad byte, whether each bad byte stands alone) for UTF-8 with a few
+    invalid bytes among many valid multi-byte characters (so never for Big5 or GB18030 text)."""
+    bad: list[int] = []
+
+    def count(exc: UnicodeDecodeError) -> tuple[str, int]:
+        bad.append(exc.start)
+        return "\ufffd", exc.start + 1
+
+    codecs.register_error("tcbio_count", count)
+    text = data.decode("utf-8", "tcbio_count")
+    multibyte = sum(1 for c in text if c > "\x7f") - len(bad)
+    if bad and len(bad) <= max(1, multibyte // 20) and len(bad) <= len(data) // 100 + 1:
+        return text, len(bad), bad[0], all(b - a > 1 for a, b in zip(bad, bad[1:], strict=False))
+    return None
 
 
 def _why_undecodable(data: bytes, bom_label: str | None, has_nul: bool) -> str:
