@@ -299,22 +299,56 @@ def heading_context(text: str, bounds: list[tuple[int, int]]) -> list[str]:
     """For each chunk, the heading lines above it that are still open, as text to prepend.
 
     One pass keeps a stack of numbered (壹、 一、 (一) 1、 (1) A、) and Markdown heading lines; a
-    heading closes the open ones of the same or a lower style. The first chunk gets none.
+    heading closes the open ones of the same or a lower style. Each open heading comes with the
+    earlier headings of its numbering run (一、 before 二、), and each with the start of the
+    paragraph under it, so that the sections component sees what it sees in the whole file: a
+    numbering sequence with text under each heading (never a lone (二), nor a run of bare heading
+    lines, which reads as a table of contents). The first chunk gets none.
     What the pipeline finds in the context is dropped (``records.doc_to_record``).
     """
     prefixes: list[str] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, list[tuple[str, int]]]] = []  # (rank, [(line, end of line) of siblings …, open one])
     pos = 0
     for a, _b in bounds:
-        for line in text[pos:a].splitlines() if a > pos else ():
-            rank = _heading_rank(line)
-            if rank is not None:
-                while stack and stack[-1][0] >= rank:
-                    stack.pop()
-                stack.append((rank, line.strip()))
+        if a > pos:
+            offset = pos
+            for line in text[pos:a].splitlines(keepends=True):
+                rank = _heading_rank(line)
+                if rank is not None:
+                    siblings: list[tuple[str, int]] = []
+                    while stack and stack[-1][0] >= rank:
+                        top_rank, lines = stack.pop()
+                        if top_rank == rank:
+                            siblings = lines
+                    if re.sub(r"[\s、.．()（）]", "", _numbering(line)) in _FIRST_NUMBERS:
+                        siblings = []  # 壹、 一、 (一) 1. A. start a new numbering run
+                    stack.append((rank, [*siblings, (line.strip(), offset + len(line))][-_MAX_SIBLINGS:]))
+                offset += len(line)
         pos = max(pos, a)
-        prefixes.append("".join(f"{line}\n\n" for _, line in stack) if a > 0 else "")
+        prefixes.append("".join(f"{line}\n\n{_paragraph_after(text, end, a)}" for _, lines in stack
+                                for line, end in lines) if a > 0 else "")
     return prefixes
+
+
+def _paragraph_after(text: str, pos: int, limit: int) -> str:
+    """The first lines of the paragraph after a heading line (before ``limit``), ending with a blank line."""
+    m = re.compile(r"[ \t\u3000]*\n?((?:[^\n]+\n?){1,3})").match(text, pos, min(limit, pos + _CONTEXT_PARAGRAPH))
+    body = m.group(1).strip() if m else ""
+    return f"{body}\n\n" if body and _heading_rank(body.splitlines()[0]) is None else ""
+
+
+#: earlier headings of a numbering run kept in a chunk's context (bounds its length)
+_MAX_SIBLINGS = 12
+#: characters of the paragraph under each context heading
+_CONTEXT_PARAGRAPH = 200
+_FIRST_NUMBERS = frozenset({"壹", "一", "1", "01", "A", "a"})
+
+
+def _numbering(line: str) -> str:
+    """The numbering of a heading line: 壹、, (二), ##."""
+    s = line.strip().replace("**", "")
+    m = _MARKDOWN_HEADING.match(s) or next((m for style in _HEADING_STYLES if (m := style.match(s))), None)
+    return m.group(0) if m else ""
 
 
 def _heading_rank(line: str) -> int | None:
