@@ -17,10 +17,13 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..constants import NUMBERING_STYLES
+from ..documents import ExtractionError, document_kind, extract
 from .records import DocInfo
 
 #: file name suffixes picked up in a directory walk (plus text files without a suffix)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+#: documents whose text is extracted (``tcbio_nlp.documents``)
+DOCUMENT_SUFFIXES = (".pdf", ".docx")
 STDIN_ID = "<stdin>"
 _MAGIC = ((b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
           (b"GIF8", "GIF image"), (b"PK\x03\x04", "ZIP archive or Office document"),
@@ -110,8 +113,24 @@ def _walk(root: Path) -> Iterator[Path]:
         for name in sorted(n for n in filenames if not n.startswith(".")):
             file = Path(dirpath) / name
             suffix = file.suffix.lower()
-            if file.is_file() and (suffix in TEXT_SUFFIXES or (suffix == "" and _looks_like_text(file))):
+            if file.is_file() and (suffix in TEXT_SUFFIXES or (suffix in DOCUMENT_SUFFIXES and _looks_whole(file))
+                                   or (suffix == "" and _looks_like_text(file))):
                 yield file
+
+
+def _looks_whole(path: Path) -> bool:
+    """For .pdf/.docx files met in a directory walk: a PDF with its end-of-file marker, a DOCX with
+    a Word part (a truncated download or a placeholder is skipped; named explicitly, it is tried)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+            fh.seek(max(0, path.stat().st_size - 2048))
+            tail = fh.read()
+    except OSError:
+        return True
+    if path.suffix.lower() == ".pdf":
+        return head.startswith(b"%PDF-") and b"%%EOF" in tail
+    return document_kind(head, path.name) == "DOCX"
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -141,6 +160,16 @@ def read_source(source: Source, stdin: object = None) -> DocInfo:
             raise InputError(source.id, "is a directory") from None
         except OSError as exc:
             raise InputError(source.id, f"cannot read: {exc.strerror or exc}") from None
+    if kind := document_kind(data, source.id):
+        try:
+            found = extract(data, source.id)
+        except ExtractionError as exc:
+            if not source.id.lower().endswith(DOCUMENT_SUFFIXES):  # scan.txt: not a document to read
+                what = "PDF document" if kind == "PDF" else "ZIP archive or Office document"
+                raise InputError(source.id, f"binary file ({what}), not text") from None
+            raise InputError(source.id, str(exc)) from None
+        pages = f", {len(found.pages)} pages" if found.pages is not None else ""
+        return DocInfo(source.id, found.text, f"{kind}{pages}", pages=found.pages)
     warnings: list[str] = []
     text, encoding = decode_bytes(data, source.id, warnings)
     return DocInfo(source.id, text, encoding, warnings=warnings)
