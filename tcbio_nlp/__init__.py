@@ -31,6 +31,13 @@ def model_path(name: str = DEFAULT_MODEL) -> Path:
     return path
 
 
+def sample_path() -> Path:
+    """A sample document shipped with the package (seed 003 of the project's corpus: a 國發會
+    white paper on the precision-health industry, 11 kB): ``tcbio tag "$(python -c 'import
+    tcbio_nlp; print(tcbio_nlp.sample_path())')"``."""
+    return Path(str(importlib_resources.files("tcbio_nlp") / "data" / "sample.txt"))
+
+
 def load(name: str | Path = DEFAULT_MODEL, **kwargs) -> Language:
     """Load a shipped pipeline by name, or any saved tcbio pipeline by path. No network access.
 

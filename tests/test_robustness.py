@@ -120,3 +120,11 @@ def test_fuzz_any_string(nlp, texts: list[str]) -> None:
         raise
     for doc, text in zip(docs, valid, strict=True):
         check_doc(doc, text)
+
+
+def test_sample_document_ships_with_the_package(nlp) -> None:
+    path = tcbio_nlp.sample_path()
+    text = path.read_text("utf-8")
+    doc = nlp(text)
+    assert {e.label_ for e in doc.ents} >= {"AGENCY"}
+    assert any(s._.heading == "壹、前言" for s in doc.spans["sections"])
