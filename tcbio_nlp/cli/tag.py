@@ -52,7 +52,7 @@ JSONL: one object per document, {"id", "text", "tokens": [[start, end], …], "e
 offsets are characters into "text", end exclusive.
 
 Exit status: 0 all inputs tagged, 1 some input could not be read (each named on standard error; the
-others are still tagged), 2 usage error.
+others are still tagged), 2 usage error or output that cannot be written, 143 stopped by SIGTERM.
 """
 
 
@@ -112,8 +112,9 @@ def tag(
 ) -> None:
     """Tag documents: words, entities with normalised values, sections.
 
-    Reads files, directories (walked for .txt, .md and suffix-less text files) and standard input
-    (`-` or no PATH). UTF-8, UTF-16 with BOM and Big5/CP950 are detected (--verbose reports which).
+    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf and .docx) and
+    standard input (`-` or no PATH). UTF-8, UTF-16 and Big5/CP950 are detected (--verbose reports
+    which); the text of PDF and Word documents is extracted (JSONL: "pages" for a PDF).
     Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
     whole file.
     """
