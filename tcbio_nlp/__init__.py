@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import resources as importlib_resources
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -30,6 +31,13 @@ def model_path(name: str = DEFAULT_MODEL) -> Path:
     return path
 
 
+def sample_path() -> Path:
+    """A sample document shipped with the package (seed 003 of the project's corpus: a 國發會
+    white paper on the precision-health industry, 11 kB): ``tcbio tag "$(python -c 'import
+    tcbio_nlp; print(tcbio_nlp.sample_path())')"``."""
+    return Path(str(importlib_resources.files("tcbio_nlp") / "data" / "sample.txt"))
+
+
 def load(name: str | Path = DEFAULT_MODEL, **kwargs) -> Language:
     """Load a shipped pipeline by name, or any saved tcbio pipeline by path. No network access.
 
@@ -39,3 +47,17 @@ def load(name: str | Path = DEFAULT_MODEL, **kwargs) -> Language:
     path = Path(name) if isinstance(name, Path) or "/" in str(name) else model_path(str(name))
     with fast_cpu_ops():
         return spacy.load(path, **kwargs)
+
+
+def doc_to_json(doc: spacy.tokens.Doc, id: str = "") -> dict[str, Any]:  # noqa: A002 - the record's key
+    """The JSON record ``tcbio tag --format jsonl`` writes for ``doc``: ``id``, ``text``, ``tokens``
+    (``[start, end]`` pairs, whitespace left out), ``entities`` (with ``norm`` as plain JSON: amounts
+    as numbers, not ``Decimal``), ``sections`` and, for a PDF/DOCX document, ``pages``; offsets are
+    characters into ``text``. ``json.dumps`` takes it as it is.
+    """
+    from .cli.records import doc_to_record
+
+    record = {"id": id, "text": doc.text, **doc_to_record(doc)}
+    if pages := doc.user_data.get("pages"):
+        record["pages"] = [dict(p) for p in pages]
+    return record

@@ -63,6 +63,7 @@ from .pkuseg_features import PkusegFeatures, original_node_features
 _RUN_RE = re.compile(r"\S+")
 _NOT_IDEOGRAPH_RE = re.compile(f"[^{ALL_HAN}]")
 _SPACE_RE = re.compile(r"\s")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CJK = ALL_HAN
 # a single line break (with spaces around it) between two ideographs: a PDF line wrap
 _WRAP_RE = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n[ \t]*(?=[{_CJK}])")
@@ -302,6 +303,9 @@ class Segmenter:
         return {i for i, tag in enumerate(tags) if i and tag in begins}
 
     def __call__(self, text: str) -> Doc:
+        if m := _SURROGATE_RE.search(text):  # spaCy's string store cannot hold one
+            raise ValueError(f"text contains a lone surrogate (U+{ord(m.group()):04X}) at character {m.start():,}: "
+                             "not valid Unicode; remove it, or decode with errors='replace'")
         norm = normalize_text(text)
         bounds, spaced = self._segment(text, norm)
         words: list[str] = []

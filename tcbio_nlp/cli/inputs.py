@@ -6,6 +6,7 @@ the heading lines they sit in (:func:`heading_context`), so that the numbering h
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import sys
@@ -16,10 +17,13 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..constants import NUMBERING_STYLES
+from ..documents import ExtractionError, document_kind, extract
 from .records import DocInfo
 
 #: file name suffixes picked up in a directory walk (plus text files without a suffix)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+#: documents whose text is extracted (``tcbio_nlp.documents``)
+DOCUMENT_SUFFIXES = (".pdf", ".docx")
 STDIN_ID = "<stdin>"
 _MAGIC = ((b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
           (b"GIF8", "GIF image"), (b"PK\x03\x04", "ZIP archive or Office document"),
@@ -109,8 +113,24 @@ def _walk(root: Path) -> Iterator[Path]:
         for name in sorted(n for n in filenames if not n.startswith(".")):
             file = Path(dirpath) / name
             suffix = file.suffix.lower()
-            if file.is_file() and (suffix in TEXT_SUFFIXES or (suffix == "" and _looks_like_text(file))):
+            if file.is_file() and (suffix in TEXT_SUFFIXES or (suffix in DOCUMENT_SUFFIXES and _looks_whole(file))
+                                   or (suffix == "" and _looks_like_text(file))):
                 yield file
+
+
+def _looks_whole(path: Path) -> bool:
+    """For .pdf/.docx files met in a directory walk: a PDF with its end-of-file marker, a DOCX with
+    a Word part (a truncated download or a placeholder is skipped; named explicitly, it is tried)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+            fh.seek(max(0, path.stat().st_size - 2048))
+            tail = fh.read()
+    except OSError:
+        return True
+    if path.suffix.lower() == ".pdf":
+        return head.startswith(b"%PDF-") and b"%%EOF" in tail
+    return document_kind(head, path.name) == "DOCX"
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -140,11 +160,29 @@ def read_source(source: Source, stdin: object = None) -> DocInfo:
             raise InputError(source.id, "is a directory") from None
         except OSError as exc:
             raise InputError(source.id, f"cannot read: {exc.strerror or exc}") from None
-    return DocInfo(source.id, *decode_bytes(data, source.id))
+    if kind := document_kind(data, source.id):
+        try:
+            found = extract(data, source.id)
+        except ExtractionError as exc:
+            if not source.id.lower().endswith(DOCUMENT_SUFFIXES):  # scan.txt: not a document to read
+                what = "PDF document" if kind == "PDF" else "ZIP archive or Office document"
+                raise InputError(source.id, f"binary file ({what}), not text") from None
+            raise InputError(source.id, str(exc)) from None
+        pages = f", {len(found.pages)} pages" if found.pages is not None else ""
+        return DocInfo(source.id, found.text, f"{kind}{pages}", pages=found.pages)
+    warnings: list[str] = []
+    text, encoding = decode_bytes(data, source.id, warnings)
+    return DocInfo(source.id, text, encoding, warnings=warnings)
 
 
-def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
-    """(text, encoding name) for raw bytes; raises :class:`InputError` with the reason."""
+def decode_bytes(data: bytes, name: str = "input", warnings: list[str] | None = None) -> tuple[str, str]:
+    """(text, encoding name) for raw bytes; raises :class:`InputError` with the reason.
+
+    Order: a byte-order mark; strict UTF-8; BOM-less UTF-16 (when nearly every character it gives is
+    a common one); UTF-8 with a few invalid bytes (replaced by U+FFFD, with a line in ``warnings``);
+    then charset-normalizer among Big5/CP950, Big5-HKSCS and GB18030, whose verdict on the result
+    (its "chaos") rejects random bytes that happen to decode.
+    """
     if not data:
         raise InputError(name, "empty input" if name == STDIN_ID else "empty file")
     bom = next(((codec, label) for mark, codec, label in _BOMS if data.startswith(mark)), None)
@@ -153,17 +191,35 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
         if what:
             raise InputError(name, f"binary file ({what}), not text")
     has_nul = b"\x00" in data
-    candidates = [bom[0]] if bom else ["utf_16_le", "utf_16_be"] if has_nul else _CANDIDATES
-    # threshold 1.0: every candidate that decodes strictly is kept; charset-normalizer ranks them
-    best = from_bytes(data, cp_isolation=candidates, threshold=1.0).best()
-    if best is None:
-        raise InputError(name, _why_undecodable(data, bom[1] if bom else None, has_nul))
-    text, encoding = str(best), bom[1] if bom else _LABELS.get(best.encoding, best.encoding)
-    if best.encoding in ("big5", "big5hkscs"):  # CP950 is the Taiwan default whenever it decodes too
+    text = encoding = None
+    if bom is None:
         try:
-            text, encoding = data.decode("cp950"), "Big5/CP950"
+            text, encoding = data.decode("utf-8"), "UTF-8"
         except UnicodeDecodeError:
-            pass
+            if found := _bomless_utf16(data):
+                text, encoding = found
+            elif not has_nul and (found := _mostly_utf8(data)):
+                text, bad, first, isolated = found
+                if not isolated:  # a run of bad bytes: damaged, not a stray byte
+                    raise InputError(name, _why_undecodable(data, None, has_nul)) from None
+                encoding = "UTF-8"
+                if warnings is not None:
+                    warnings.append(f"{bad} invalid UTF-8 byte{'s' if bad > 1 else ''} replaced by U+FFFD "
+                                    f"(first at byte {first})")
+    if text is None:
+        candidates = [bom[0]] if bom else ["utf_16_le", "utf_16_be"] if has_nul else _CANDIDATES
+        # threshold 1.0: every candidate that decodes strictly is kept; charset-normalizer ranks them
+        best = from_bytes(data, cp_isolation=candidates, threshold=1.0).best()
+        if best is None:
+            raise InputError(name, _why_undecodable(data, bom[1] if bom else None, has_nul))
+        text, encoding = str(best), bom[1] if bom else _LABELS.get(best.encoding, best.encoding)
+        if bom is None and best.chaos >= _MAX_CHAOS:
+            raise InputError(name, f"binary file (bytes that decode as {encoding} only to gibberish), not text")
+        if best.encoding in ("big5", "big5hkscs"):  # CP950 is the Taiwan default whenever it decodes too
+            try:
+                text, encoding = data.decode("cp950"), "Big5/CP950"
+            except UnicodeDecodeError:
+                pass
     if not text:
         raise InputError(name, "empty file (only a byte-order mark)")
     if text.isspace():
@@ -172,6 +228,43 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
     if controls > max(8, len(text) // 100):
         raise InputError(name, f"binary file ({controls} control characters), not text")
     return text, encoding
+
+
+#: charset-normalizer's mess ratio above which a decoding is gibberish (real Big5/GB text of the
+#: seeds: at most 0.05; random bytes that decode as Big5: about 0.5)
+_MAX_CHAOS = 0.3
+_COMMON = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r]")
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM, when one byte order gives almost only common characters."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf_16_le", "utf_16_be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(_COMMON.findall(text)) >= 0.95 * len(text):
+            return text, _LABELS[codec]
+    return None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int, int, bool] | None:
+    """(text, bad bytes, first bad byte, whether each bad byte stands alone) for UTF-8 with a few
+    invalid bytes among many valid multi-byte characters (so never for Big5 or GB18030 text)."""
+    bad: list[int] = []
+
+    def count(exc: UnicodeDecodeError) -> tuple[str, int]:
+        bad.append(exc.start)
+        return "\ufffd", exc.start + 1
+
+    codecs.register_error("tcbio_count", count)
+    text = data.decode("utf-8", "tcbio_count")
+    multibyte = sum(1 for c in text if c > "\x7f") - len(bad)
+    if bad and len(bad) <= max(1, multibyte // 20) and len(bad) <= len(data) // 100 + 1:
+        return text, len(bad), bad[0], all(b - a > 1 for a, b in zip(bad, bad[1:], strict=False))
+    return None
 
 
 def _why_undecodable(data: bytes, bom_label: str | None, has_nul: bool) -> str:
@@ -235,22 +328,56 @@ def heading_context(text: str, bounds: list[tuple[int, int]]) -> list[str]:
     """For each chunk, the heading lines above it that are still open, as text to prepend.
 
     One pass keeps a stack of numbered (壹、 一、 (一) 1、 (1) A、) and Markdown heading lines; a
-    heading closes the open ones of the same or a lower style. The first chunk gets none.
+    heading closes the open ones of the same or a lower style. Each open heading comes with the
+    earlier headings of its numbering run (一、 before 二、), and each with the start of the
+    paragraph under it, so that the sections component sees what it sees in the whole file: a
+    numbering sequence with text under each heading (never a lone (二), nor a run of bare heading
+    lines, which reads as a table of contents). The first chunk gets none.
     What the pipeline finds in the context is dropped (``records.doc_to_record``).
     """
     prefixes: list[str] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, list[tuple[str, int]]]] = []  # (rank, [(line, end of line) of siblings …, open one])
     pos = 0
     for a, _b in bounds:
-        for line in text[pos:a].splitlines() if a > pos else ():
-            rank = _heading_rank(line)
-            if rank is not None:
-                while stack and stack[-1][0] >= rank:
-                    stack.pop()
-                stack.append((rank, line.strip()))
+        if a > pos:
+            offset = pos
+            for line in text[pos:a].splitlines(keepends=True):
+                rank = _heading_rank(line)
+                if rank is not None:
+                    siblings: list[tuple[str, int]] = []
+                    while stack and stack[-1][0] >= rank:
+                        top_rank, lines = stack.pop()
+                        if top_rank == rank:
+                            siblings = lines
+                    if re.sub(r"[\s、.．()（）]", "", _numbering(line)) in _FIRST_NUMBERS:
+                        siblings = []  # 壹、 一、 (一) 1. A. start a new numbering run
+                    stack.append((rank, [*siblings, (line.strip(), offset + len(line))][-_MAX_SIBLINGS:]))
+                offset += len(line)
         pos = max(pos, a)
-        prefixes.append("".join(f"{line}\n\n" for _, line in stack) if a > 0 else "")
+        prefixes.append("".join(f"{line}\n\n{_paragraph_after(text, end, a)}" for _, lines in stack
+                                for line, end in lines) if a > 0 else "")
     return prefixes
+
+
+def _paragraph_after(text: str, pos: int, limit: int) -> str:
+    """The first lines of the paragraph after a heading line (before ``limit``), ending with a blank line."""
+    m = re.compile(r"[ \t\u3000]*\n?((?:[^\n]+\n?){1,3})").match(text, pos, min(limit, pos + _CONTEXT_PARAGRAPH))
+    body = m.group(1).strip() if m else ""
+    return f"{body}\n\n" if body and _heading_rank(body.splitlines()[0]) is None else ""
+
+
+#: earlier headings of a numbering run kept in a chunk's context (bounds its length)
+_MAX_SIBLINGS = 12
+#: characters of the paragraph under each context heading
+_CONTEXT_PARAGRAPH = 200
+_FIRST_NUMBERS = frozenset({"壹", "一", "1", "01", "A", "a"})
+
+
+def _numbering(line: str) -> str:
+    """The numbering of a heading line: 壹、, (二), ##."""
+    s = line.strip().replace("**", "")
+    m = _MARKDOWN_HEADING.match(s) or next((m for style in _HEADING_STYLES if (m := style.match(s))), None)
+    return m.group(0) if m else ""
 
 
 def _heading_rank(line: str) -> int | None:

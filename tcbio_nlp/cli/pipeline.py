@@ -90,10 +90,31 @@ def local_results(nlp: Language, batches: Iterable[list[tuple[str, Item]]], opti
 _WORKER: dict[str, Any] = {}
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel sends this worker SIGTERM when the main process dies (whatever the cause),
+    so no worker is ever left orphaned; elsewhere a no-op."""
+    import ctypes
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent or parent == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def init_worker(spec: str | None) -> None:
     from threadpoolctl import threadpool_limits  # (scikit-learn's dependency)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (inherited by fork)
+    _die_with_parent()
     _WORKER["limits"] = threadpool_limits(1)  # N processes on N cores: no BLAS oversubscription
     try:
         _WORKER["nlp"] = load_pipeline(spec)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
@@ -109,6 +109,10 @@ class DocInfo:
     text: str
     encoding: str = ""
     index: int = 0
+    #: problems that did not stop the document from being tagged (replaced bytes …), one line each
+    warnings: list[str] = field(default_factory=list)
+    #: for a PDF or DOCX document, page → character range: [{"page", "start", "end"}, …]
+    pages: list[dict[str, int]] | None = None
 
 
 @dataclass

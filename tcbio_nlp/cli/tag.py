@@ -12,6 +12,7 @@ import io
 import itertools
 import multiprocessing as mp
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -51,12 +52,25 @@ JSONL: one object per document, {"id", "text", "tokens": [[start, end], …], "e
 offsets are characters into "text", end exclusive.
 
 Exit status: 0 all inputs tagged, 1 some input could not be read (each named on standard error; the
-others are still tagged), 2 usage error.
+others are still tagged), 2 usage error or output that cannot be written, 143 stopped by SIGTERM.
 """
 
 
 class UsageError(Exception):
     """A problem with the command line itself (exit status 2)."""
+
+
+class OutputError(Exception):
+    """The output cannot be written (disk full, I/O error): exit status 2, partial output removed."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, job schedulers): stopped and cleaned up like Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the clean-up must not be interrupted
+    raise Terminated
 
 
 def _n_process(value: int) -> int:
@@ -98,17 +112,22 @@ def tag(
 ) -> None:
     """Tag documents: words, entities with normalised values, sections.
 
-    Reads files, directories (walked for .txt, .md and suffix-less text files) and standard input
-    (`-` or no PATH). UTF-8, UTF-16 with BOM and Big5/CP950 are detected (--verbose reports which).
+    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf and .docx) and
+    standard input (`-` or no PATH). UTF-8, UTF-16 and Big5/CP950 are detected (--verbose reports
+    which); the text of PDF and Word documents is extracted (JSONL: "pages" for a PDF).
     Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
     whole file.
     """
     opts = Options(paths or [], format.value, output, n_process, batch_size, verbose, progress, model, chunk_chars)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         status = run(opts)
-    except (UsageError, FatalError) as exc:
+    except (UsageError, FatalError, OutputError) as exc:
         typer.echo(f"tcbio tag: error: {exc}", err=True)
-        status = 2 if isinstance(exc, UsageError) else 1
+        status = 1 if isinstance(exc, FatalError) else 2
+    except Terminated:
+        typer.echo("tcbio: terminated", err=True)
+        status = 143
     except KeyboardInterrupt:
         typer.echo("tcbio: interrupted", err=True)
         status = 130
@@ -118,6 +137,8 @@ def tag(
         except OSError:
             pass
         status = 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     raise typer.Exit(status)
 
 
@@ -141,6 +162,12 @@ class Reporter:
     def info(self, message: str) -> None:
         self.emit(f"tcbio tag: {message}", error=False)
 
+    def warning(self, name: str, reason: str) -> None:
+        """Shown also without --verbose, but the document is tagged (exit status unchanged)."""
+        verbose, self.verbose = self.verbose, True
+        self.emit(f"tcbio tag: warning: {name}: {reason}", error=False)
+        self.verbose = verbose
+
 
 def run(opts: Options) -> int:
     """Tag every input; the exit status (0 all good, 1 some input bad)."""
@@ -160,7 +187,7 @@ def run(opts: Options) -> int:
         for source in [s for s in sources if s.path is not None and resolved(s.path) == target]:
             report.error(source.id, "is the --output file; not read")
             sources.remove(source)
-    out = _open_output(opts.output) if to_file else None
+    out = _GuardedOutput(_open_output(opts.output), opts.output) if to_file else None
     options = (opts.format == "conll", opts.format == "jsonl")  # (sentences, tokens_json)
     n_process = min(opts.n_process, max(1, len(sources)))
     if n_process > 1 and len(sources) == 1 and 0 <= sources[0].size <= opts.chunk_chars:
@@ -178,6 +205,8 @@ def run(opts: Options) -> int:
                     progress.advance(task)
                 continue
             info.index = index
+            for warning in info.warnings:
+                report.warning(info.id, warning)
             bounds = split_text(info.text, opts.chunk_chars)
             prefixes = heading_context(info.text, bounds) if len(bounds) > 1 else [""]
             report.info(f"{info.id}: {info.encoding}, {len(info.text):,} characters"
@@ -220,8 +249,9 @@ def run(opts: Options) -> int:
             task = progress.add_task("tag", total=len(sources))
             report.console = progress.console
         if out is None:  # rich shows what is written to a terminal above the progress bar
-            out = sys.stdout if show_progress and sys.stdout.isatty() and sys.stderr.isatty() else \
-                io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+            out = _GuardedOutput(
+                sys.stdout if show_progress and sys.stdout.isatty() and sys.stderr.isatty() else
+                io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n"), None)
         formatter = make_formatter(opts.format, out)
         formatter.start()
         for info, group in itertools.groupby(results, key=lambda result: result[0].doc):  # DocInfo per document
@@ -233,19 +263,14 @@ def run(opts: Options) -> int:
         formatter.finish(stats)
         out.flush()
     finally:
+        failure = sys.exc_info()[0]
         if progress is not None:
             progress.stop()
             report.console = None
         if pool is not None:
-            pipeline.stop_pool(pool, finished=formatter is not None and sys.exc_info()[0] is None)
-        if to_file and out is not None:
-            out.close()
-        elif out is not None and out is not sys.stdout:
-            try:
-                out.flush()
-                out.detach()  # leave sys.stdout's buffer open
-            except (BrokenPipeError, ValueError):
-                pass
+            pipeline.stop_pool(pool, finished=formatter is not None and failure is None)
+        if out is not None:
+            out.end(failure, whole_records=opts.format == "jsonl")
     elapsed = time.perf_counter() - t_start
     rate = stats["chars"] / elapsed if elapsed else 0
     report.info(f"tagged {_plural(stats['docs'], 'document')}, {stats['chars']:,} characters in {elapsed:.2f} s "
@@ -267,6 +292,98 @@ def _chunks(info: DocInfo, results: Iterator[tuple[Item, dict | str]], report: R
 
 def _plural(n: int, word: str, suffix: str = "s") -> str:
     return f"{n} {word}{'' if n == 1 else suffix}"
+
+
+class _GuardedOutput:
+    """The output stream, turning a write error into :class:`OutputError` (one line, exit status 2).
+
+    On a write error the partial output file is removed; when the run is stopped (Ctrl-C, SIGTERM,
+    another error) a JSONL file is cut back to its last whole record.
+    """
+
+    def __init__(self, stream: TextIO, path: str | None) -> None:
+        self.stream, self.path, self.failed = stream, path, False
+        # only a regular file is removed or cut (never /dev/full, a FIFO or a terminal)
+        self.regular = path is not None and Path(path).is_file()
+
+    def _fail(self, exc: OSError) -> OutputError:
+        self.failed = True
+        where = f"--output {self.path}" if self.path else "standard output"
+        done = "partial output removed" if self.regular else "output incomplete"
+        return OutputError(f"cannot write to {where}: {exc.strerror or exc} ({done})")
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def __getattr__(self, name: str) -> Any:  # encoding, fileno … for rich's Console
+        return getattr(self.stream, name)
+
+    def end(self, failure: type[BaseException] | None, whole_records: bool) -> None:
+        """Close (a file) or detach (standard output) after the run, however it ended."""
+        stream = self.stream
+        if self.path is None:
+            try:
+                if stream is not sys.stdout:
+                    if not self.failed:
+                        stream.flush()
+                    stream.detach()  # leave sys.stdout's buffer open
+                if not self.failed and failure is None:
+                    sys.stdout.flush()  # what is still buffered must reach the file or pipe now
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                if failure is None:
+                    raise self._fail(exc) from None
+            except ValueError:
+                pass
+            return
+        try:
+            stream.close()
+        except OSError as exc:
+            error = None if self.failed else self._fail(exc)
+            if self.regular:
+                Path(self.path).unlink(missing_ok=True)
+            if error is not None and failure is None:
+                raise error from None
+            return
+        if self.failed and self.regular:
+            Path(self.path).unlink(missing_ok=True)
+        elif failure is not None and whole_records and self.regular:
+            _cut_to_last_line(Path(self.path))
+
+
+def _cut_to_last_line(path: Path) -> None:
+    """Truncate a file after its last newline (a JSONL file to its last whole record)."""
+    try:
+        with path.open("r+b") as fh:
+            end = fh.seek(0, os.SEEK_END)
+            while end > 0:
+                start = max(0, end - (1 << 20))
+                fh.seek(start)
+                block = fh.read(end - start)
+                if (i := block.rfind(b"\n")) >= 0:
+                    fh.truncate(start + i + 1)
+                    return
+                end = start
+            fh.truncate(0)
+    except OSError:
+        pass
 
 
 def _open_output(path: str) -> TextIO:

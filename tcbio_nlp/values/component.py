@@ -99,7 +99,10 @@ class EntityNormalizer:
         aliases = doc._.aliases or {}
         norms = {}
         for ent in doc.ents:
-            value = self.normalize(ent, aliases)
+            try:
+                value = self.normalize(ent, aliases)
+            except (ArithmeticError, ValueError):  # an absurd amount or number: no value, not a crash
+                value = None
             if value is not None:
                 norms[f"{ent.start_char}:{ent.end_char}"] = {
                     k: (str(v) if isinstance(v, Decimal) else v) for k, v in value.items()}

@@ -33,4 +33,5 @@ class JsonlFormatter(Formatter):
             while block := ents.read(1 << 20):
                 out.write(block)
         sections.sort(key=lambda s: (s["start"], -s["end"]))
-        out.write('],"sections":' + dumps(sections) + "}\n")
+        pages = ',"pages":' + dumps(doc.pages) if doc.pages is not None else ""  # PDF documents only
+        out.write('],"sections":' + dumps(sections) + pages + "}\n")
