@@ -308,9 +308,13 @@ def source_text(ex: Excerpt) -> str:
 
 def problems(ex: Excerpt) -> list[str]:
     """Everything wrong with one excerpt's markup, per the guidelines' hard rules."""
+    return markup_problems(ex, source_text(ex))
+
+
+def markup_problems(ex: Excerpt, src: str) -> list[str]:
+    """The hard rules for one excerpt whose source text is `src` (shared with the genre corpus check)."""
     errs = []
-    if ex.text != source_text(ex):
-        src = source_text(ex)
+    if ex.text != src:
         k = next((i for i, (x, y) in enumerate(zip(ex.text, src, strict=False)) if x != y), min(len(ex.text), len(src)))
         errs.append(f"text differs from source at {k}: markup {ex.text[k:k+20]!r} vs source {src[k:k+20]!r}")
     if "⟦" in ex.text or "⟧" in ex.text:
