@@ -40,8 +40,11 @@ _QUOTES = (('"', '"'), ("“", "”"), ("〝", "〞"))
 _QUOTED_PREFIX = re.compile(r'^\s*["“〝「]([^"”〞」]{1,12})["”〞」]\s*(.+)$')
 _PARENS = re.compile(r"[（(]([^（()）]*)[）)]")
 _TRAILING_PAREN = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
-# strength: a number followed by a unit, and everything after it
-_STRENGTH = re.compile(r"[\s\d０-９.．,，/／%％]*[\d０-９][\d０-９.．,，]*\s*"
+# strength: a number followed by a unit, and everything after it (only where the first one starts
+# matters). Written so that the search is linear: it starts only where a run of these characters
+# starts (a match from inside a run is one from the run's start too), and after the last digit only
+# separators may follow (the same strings as ``[\d０-９.．,，]*`` there, without retrying every split).
+_STRENGTH = re.compile(r"(?<![\s\d０-９.．,，/／%％])[\s\d０-９.．,，/／%％]*[\d０-９][.．,，]*\s*"
                        r"(?:毫克|公絲|公克|微克|毫升|公撮|單位|國際單位|%|％|mg|mcg|µg|g|ml|iu|u|w/w|w/v)",
                        re.IGNORECASE)
 # Chinese dosage forms, longest first, stripped from the end of a brand

@@ -57,6 +57,7 @@ from spacy_pkuseg import inference as _pkuseg_inference
 from spacy_pkuseg.config import config as pkuseg_config
 
 from .constants import ALL_HAN, IDEOGRAPH_RANGES
+from .entities.patterns import compile_patterns
 from .normalization import normalize_text, segmenter_text
 from .pkuseg_features import PkusegFeatures, original_node_features
 
@@ -165,7 +166,7 @@ class Segmenter:
         words = [*self.words, *lexicon_names(self.vocab)]
         self.lexicon = sorted({n for w in words if _keep_name(n := normalize_text(w).strip())})
         self.patterns = list(patterns)
-        self._compiled = re.compile("|".join(f"(?:{p})" for p in self.patterns)) if self.patterns else None
+        self._compiled = compile_patterns(self.patterns)
         self._automaton = None
         if self.lexicon:
             auto = ahocorasick.Automaton()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,9 +29,15 @@ def add_entities(doc: Doc, spans: list[Span], overwrite: bool) -> None:
     """
     new = non_overlapping(spans)
     kept, taken = [], set()
-    existing = list(doc.ents)
+    existing = list(doc.ents)  # in document order and non-overlapping: their ends are sorted too
+    ends = [e.end for e in existing]
     for s in new:
-        hit = [e for e in existing if e.start < s.end and s.start < e.end]
+        # the entities s overlaps: from the first that ends after s starts, while they start before s ends
+        i = bisect.bisect_right(ends, s.start)
+        hit = []
+        while i < len(existing) and existing[i].start < s.end:
+            hit.append(existing[i])
+            i += 1
         if overwrite or all(s.start <= e.start and e.end <= s.end for e in hit):
             kept.append(s)
             taken.update(range(s.start, s.end))
