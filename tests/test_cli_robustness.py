@@ -101,6 +101,15 @@ def _session_processes(sid: int) -> list[int]:
     return pids
 
 
+def _wait_for_no_session_process(pid: int, tries: int) -> list[int]:
+    """Poll every 0.1 s until no process of the session is left (or `tries` run out); what is left."""
+    for _ in range(tries):
+        if not _session_processes(pid):
+            break
+        time.sleep(0.1)
+    return _session_processes(pid)
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -129,11 +138,7 @@ def test_sigterm_stops_every_worker_and_keeps_whole_records(tmp_path) -> None:
         _, stderr = proc.communicate(timeout=60)  # stderr reaches EOF: no worker holds it open
         assert proc.returncode == 143
         assert stderr.decode().strip().splitlines()[-1] == "tcbio: terminated"
-        for _ in range(50):
-            if not _session_processes(proc.pid):
-                break
-            time.sleep(0.1)
-        assert _session_processes(proc.pid) == []
+        assert _wait_for_no_session_process(proc.pid, tries=50) == []
     finally:
         for pid in _session_processes(proc.pid):
             os.kill(pid, signal.SIGKILL)
@@ -157,11 +162,7 @@ def test_worker_exits_when_the_main_process_is_killed(tmp_path) -> None:
         assert proc.poll() is None
         proc.kill()  # SIGKILL: no clean-up in the main process at all
         proc.communicate(timeout=60)
-        for _ in range(100):
-            if not _session_processes(proc.pid):
-                break
-            time.sleep(0.1)
-        assert _session_processes(proc.pid) == []
+        assert _wait_for_no_session_process(proc.pid, tries=100) == []
     finally:
         for pid in _session_processes(proc.pid):
             os.kill(pid, signal.SIGKILL)

@@ -618,21 +618,31 @@ def markup(text: str, entities: list[dict]) -> str:
     return "".join(out) + text[pos:]
 
 
+def _kept(doc: Document, kind: str, a: dict, b: dict, decisions: dict, pending: list[str]) -> list[str]:
+    """Keys both annotations share, plus those only one has that a decision keeps (undecided ones go to
+    `pending`), in document order for entities."""
+    kept = []
+    for key in sorted(a.keys() | b.keys(), key=lambda k: int(k.split("-")[0]) if kind == "entity" else k):
+        if key not in a or key not in b:
+            decision = decisions.get((doc.doc, kind, key))
+            if decision is None:
+                pending.append(f"{doc.doc}\t{kind}\t{key}")
+                continue
+            if decision != "keep":
+                continue
+        kept.append(key)
+    return kept
+
+
 def adjudicate(doc: Document, decisions: dict[tuple[str, str, str], str]) -> list[str]:
     """Write the adjudicated ann/<doc>.ann and sections/<doc>.tsv; return the disagreements still undecided."""
     pa, pb = DOUBLE_DIR / "a" / f"{doc.doc}.ann", DOUBLE_DIR / "b" / f"{doc.doc}.ann"
     ea = {_entity_key(e): e for e in parse_markup(pa)[0].entities}
     eb = {_entity_key(e): e for e in parse_markup(pb)[0].entities}
-    pending, final = [], []
-    for key in sorted(ea.keys() | eb.keys(), key=lambda k: int(k.split("-")[0])):
+    pending: list[str] = []
+    final = []
+    for key in _kept(doc, "entity", ea, eb, decisions, pending):
         e = dict(ea.get(key) or eb[key])
-        if key not in ea or key not in eb:
-            decision = decisions.get((doc.doc, "entity", key))
-            if decision is None:
-                pending.append(f"{doc.doc}\tentity\t{key}")
-                continue
-            if decision != "keep":
-                continue
         va, vb = (ea.get(key) or {}).get("gold_norm"), (eb.get(key) or {}).get("gold_norm")
         if key in ea and key in eb and va != vb:
             value = decisions.get((doc.doc, "value", key))
@@ -645,16 +655,7 @@ def adjudicate(doc: Document, decisions: dict[tuple[str, str, str], str]) -> lis
         final.append(e)
     rows_a = {f"{r[0]} {r[1]} {r[2]}": r for r in read_sheet(pa.with_suffix(".tsv"))}
     rows_b = {f"{r[0]} {r[1]} {r[2]}": r for r in read_sheet(pb.with_suffix(".tsv"))}
-    rows = []
-    for key in rows_a.keys() | rows_b.keys():
-        if key not in rows_a or key not in rows_b:
-            decision = decisions.get((doc.doc, "section", key))
-            if decision is None:
-                pending.append(f"{doc.doc}\tsection\t{key}")
-                continue
-            if decision != "keep":
-                continue
-        rows.append(rows_a.get(key) or rows_b[key])
+    rows = [rows_a.get(key) or rows_b[key] for key in _kept(doc, "section", rows_a, rows_b, decisions, pending)]
     if pending:
         return pending
     text = doc_text(doc)
