@@ -182,3 +182,31 @@ class NerCorpus:
                 yield example
             else:
                 yield from self.augmenter(nlp, example)
+
+
+@registry.readers("tcbio.PretrainText.v1")
+def create_pretrain_text_reader(
+    path: str, pkuseg_model: str | None = None, min_length: int = 5, limit: int = 0,
+) -> Callable[[Language], Iterator[Example]]:
+    """``[corpora.pretrain]`` for ``spacy pretrain``: raw JSONL text (``training/pretrain_text.py``).
+
+    ``spacy pretrain`` never calls ``nlp.initialize()``, so the tokenizer would have no
+    segmenter model; this reader loads ``pkuseg_model`` into it first, so pretraining sees the
+    tokens the NER will see. Texts shorter than ``min_length`` tokens are skipped.
+    """
+
+    def read(nlp: Language) -> Iterator[Example]:
+        tokenizer = nlp.tokenizer
+        if getattr(tokenizer, "pkuseg", True) is None:
+            if pkuseg_model is None:
+                raise CorpusError("the tokenizer has no segmenter model: set pkuseg_model in [corpora.pretrain]")
+            tokenizer.initialize(pkuseg_model=pkuseg_model)
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if limit and n > limit:
+                    break
+                doc = nlp.make_doc(json.loads(line)["text"])
+                if len(doc) >= min_length:
+                    yield Example(doc, doc)
+
+    return read
