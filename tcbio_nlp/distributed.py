@@ -257,8 +257,7 @@ def tag_corpus(inputs: Sequence[str | Path | Source | DocInfo | dict], out_dir: 
     docs, problems = gather_documents(inputs)
     plan = plan_shards(docs, shard_docs)
     _check_manifest(out, _manifest(plan, shard_docs, model, chunk_chars))
-    for stale in out.glob(".shard-*.tmp"):  # left by a worker killed while writing
-        stale.unlink(missing_ok=True)
+    _remove_temporaries(out)
     todo = [(i, shard) for i, shard in enumerate(plan) if not (out / shard_name(i)).exists()]
     present = [shard_name(i) for i in range(len(plan)) if (out / shard_name(i)).exists()]
     summary = RunSummary(out, len(plan), [], present, 0, 0, list(problems), 0.0, list(problems))
@@ -287,11 +286,18 @@ def tag_corpus(inputs: Sequence[str | Path | Source | DocInfo | dict], out_dir: 
         except BaseException:
             client.cancel(futures)
             raise
+        _remove_temporaries(out)  # every task of this run has ended
     summary.computed.sort()
     summary.seconds = time.perf_counter() - started
     if failed:
         raise ShardsFailed(failed, summary)
     return summary
+
+
+def _remove_temporaries(out: Path) -> None:
+    """Temporary shards left by workers killed while writing them (renamed into place otherwise)."""
+    for stale in out.glob(".shard-*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def shard_paths(out_dir: str | Path) -> list[Path]:
