@@ -277,7 +277,7 @@ def tag_corpus(inputs: Sequence[str | Path | Source | DocInfo | dict], out_dir: 
                     continue
                 for result in results:
                     done += 1
-                    summary.computed.append(result.name)
+                    (summary.computed if result.computed else summary.present).append(result.name)
                     summary.docs += result.docs
                     summary.chars += result.chars
                     summary.errors.extend(result.errors)

@@ -291,7 +291,9 @@ def run_distributed(opts: Options) -> int:
     show = opts.progress is not False
 
     def progress(result: distributed.ShardResult, done: int, total: int) -> None:
-        if show:
+        if show and not result.computed:
+            print(f"tcbio tag: {result.name} was already written; {done}/{total} shards", file=sys.stderr, flush=True)
+        elif show:
             print(f"tcbio tag: {result.name} written ({_plural(result.docs, 'document')}, {result.chars:,} characters, "
                   f"{result.seconds:.1f} s on {result.worker}); {done}/{total} shards", file=sys.stderr, flush=True)
         for line in result.errors:
@@ -309,8 +311,8 @@ def run_distributed(opts: Options) -> int:
                 client = Client(opts.scheduler, timeout=30)
         except OSError as exc:
             raise UsageError(f"cannot reach the Dask scheduler {opts.scheduler}: {exc}") from None
-        report.info(f"Dask cluster: {client.dashboard_link or client.scheduler.address}, "
-                    f"{len(client.scheduler_info().get('workers', {}))} workers")
+        report.info(f"Dask scheduler {client.scheduler.address}, "
+                    f"{_plural(len(client.scheduler_info().get('workers', {})), 'worker')}")
         try:
             summary = distributed.tag_corpus(opts.paths, opts.output, client, model=opts.model,
                                              shard_docs=opts.shard_docs, chunk_chars=opts.chunk_chars,
@@ -327,7 +329,7 @@ def run_distributed(opts: Options) -> int:
             cluster.close()
     for line in summary.input_errors:  # the shards' own problems were reported as they came
         report.emit(f"tcbio tag: error: {line}")
-    print(f"tcbio tag: {summary.shards} shards in {summary.out_dir}: {len(summary.computed)} written now, "
+    print(f"tcbio tag: {_plural(summary.shards, 'shard')} in {summary.out_dir}: {len(summary.computed)} written now, "
           f"{len(summary.present)} already there; {_plural(summary.docs, 'document')}, {summary.chars:,} characters "
           f"tagged in {summary.seconds:.1f} s", file=sys.stderr)
     return 1 if report.errors else 0
