@@ -117,7 +117,9 @@ def test_killed_worker_loses_no_document(corpus, reference, client, tmp_path) ->
     summary = distributed.tag_corpus([str(corpus)], tmp_path / "out", client, shard_docs=1, chunk_chars=CHUNK_CHARS,
                                      progress=kill_a_busy_worker)
     assert killed, "no worker was busy after the first shard"
-    assert len(summary.computed) == summary.shards == 12  # the binary file's shard is written empty
+    assert summary.shards == 12  # the binary file's shard is written empty
+    # a worker killed between writing its shard and reporting it: the task's second try finds the shard there
+    assert len(summary.computed) + len(summary.present) == 12 and len(summary.present) <= 1
     assert shards_bytes(tmp_path / "out") == reference
     assert not list((tmp_path / "out").glob(".*.tmp"))
     client.wait_for_workers(2, timeout=120)  # the nanny restarted the killed worker
