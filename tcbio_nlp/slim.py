@@ -1,7 +1,7 @@
 """``tcbio_slim_doc``: the last component of the shipped pipeline; drops ``doc.tensor``.
 
-tok2vec leaves its output on every Doc (128 float32 per token): 78 % of ``Doc.to_bytes()``
-for a typical document (a 1,300-character excerpt: 501 KB with it, 106 KB without) and of the
+tok2vec leaves its output on every Doc (128 float32 per token): about 80 % of ``Doc.to_bytes()``
+(the first 1,300 characters of the sample document: 486 KB with it, 102 KB without) and of the
 memory of every Doc a caller keeps. Nothing after ``ner`` reads it (the NER gets tok2vec's
 output through its listener), so the Docs that ``nlp.pipe(n_process=N)`` ships from its
 workers to the main process, that ``DocBin`` stores and that callers keep are smaller without it.
