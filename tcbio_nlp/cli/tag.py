@@ -42,6 +42,9 @@ examples:
       standard input; CoNLL: TOKEN<TAB>START<TAB>END<TAB>BIO-TAG, blank line after each sentence
   tcbio tag reports/ --format html --output reports.html --n-process 2 --verbose
       one HTML page (displaCy entities + section outline), two worker processes
+  tcbio tag /shared/reports/ --output /shared/tagged/ --scheduler tcp://HOST:8786
+      on a Dask cluster: JSONL shards (cat tagged/shard-*.jsonl = the JSONL above); run again to finish
+      the shards a lost run left missing (--local-workers 2: a cluster on this machine)
 
 JSONL: one object per document, {"id", "text", "tokens": [[start, end], …], "entities": [{"start", "end",
 "label", "text", "norm"?}, …], "sections": [{"start", "end", "label", "heading", "level", "score"}, …]};
