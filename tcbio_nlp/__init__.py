@@ -13,7 +13,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from . import entities, extensions, resources, sections, segmentation, values  # noqa: F401  (registers)
+from . import entities, extensions, resources, sections, segmentation, slim, values  # noqa: F401  (registers)
 from .ops import fast_cpu_ops
 
 __version__ = "0.1.0"

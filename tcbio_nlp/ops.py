@@ -14,7 +14,9 @@ under it; a pipeline loaded with plain ``spacy.load`` runs the same weights with
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy
 from spacy.util import registry as spacy_registry
@@ -38,9 +40,38 @@ class BlasOps(NumpyOps):
         return out
 
 
+#: BLAS threads of a process forked from one that loaded a pipeline (None: OpenBLAS's default, one per core)
+FORKED_BLAS_THREADS: int | None = 1
+_state: dict[str, Any] = {"registered": False, "limits": None}
+
+
+def _limit_blas_after_fork() -> None:
+    if FORKED_BLAS_THREADS is None:
+        return
+    try:
+        from threadpoolctl import threadpool_limits  # (scikit-learn's dependency)
+
+        _state["limits"] = threadpool_limits(FORKED_BLAS_THREADS, user_api="blas")
+    except Exception:  # noqa: BLE001 - a missing or odd BLAS only costs speed
+        pass
+
+
+def limit_blas_in_forked_workers() -> None:
+    """One BLAS thread in every process forked from this one (``nlp.pipe(n_process=N)``, fork pools).
+
+    N workers on N cores each inheriting OpenBLAS's default of one thread per core would run N×N
+    threads that wait on each other; one thread each keeps every core busy with its own worker.
+    Registered once, by :func:`fast_cpu_ops`; set :data:`FORKED_BLAS_THREADS` to None to opt out.
+    """
+    if not _state["registered"] and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_limit_blas_after_fork)
+        _state["registered"] = True
+
+
 @contextlib.contextmanager
 def fast_cpu_ops() -> Iterator[None]:
     """Build models under ``BlasOps`` when the current backend is plain ``NumpyOps`` (not GPU)."""
+    limit_blas_in_forked_workers()
     current = get_current_ops()
     if type(current) is not NumpyOps:
         yield

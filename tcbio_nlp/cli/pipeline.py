@@ -1,22 +1,31 @@
-"""The pipeline of ``tcbio tag``, run over batches in this process or in a pool of workers.
+"""The pipeline of ``tcbio tag``, run over batches in this process, in a pool of workers, or on
+Dask workers (``tcbio_nlp.distributed``, which uses the same functions from source to record).
 
 Each worker loads the pipeline once and returns plain records, not Docs: spaCy's own
-``nlp.pipe(n_process=N)`` ships every Doc back serialised and rebuilds it in the main process,
-which on two cores eats most of the gain (``benchmarks/pipeline_speed.py``).
+``nlp.pipe(n_process=N)`` ships every Doc back serialised (``Doc.to_bytes``) and rebuilds it in
+the main process, where ``tcbio tag`` would then build the record; a record with the token list
+already formatted is smaller and costs the main process nothing (``benchmarks/scale_out.py``).
 """
 
 from __future__ import annotations
 
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from spacy.language import Language
+
+from .inputs import InputError, Source, heading_context, read_source, split_text
+from .records import Chunk, DocInfo
+
+#: a batch holds at most this many characters (and --batch-size texts): worker processes finish
+#: together and peak memory stays low, while per-batch overhead does not matter
+TASK_CHARS = 10_000
 
 
 class FatalError(Exception):
@@ -31,6 +40,61 @@ class Item:
     start: int
     end: int
     context: int = 0
+
+
+class Report(Protocol):
+    """Where problems and progress lines go (``tag.Reporter`` on stderr; a list on a Dask worker)."""
+
+    def error(self, name: str, reason: str) -> None: ...
+    def warning(self, name: str, reason: str) -> None: ...
+    def info(self, message: str) -> None: ...
+
+
+def document_items(sources: Iterable[Source | DocInfo], chunk_chars: int, report: Report,
+                   skipped: Callable[[Source], None] | None = None) -> Iterator[tuple[str, Item]]:
+    """Each readable source as texts of at most ``chunk_chars`` characters (split at paragraph
+    boundaries, each after the heading lines above it), with its place in the document; a source
+    that cannot be read is reported (and passed to ``skipped``) and left out. A :class:`DocInfo`
+    is a document already read (a record given as text)."""
+    for index, source in enumerate(sources):
+        try:
+            info = source if isinstance(source, DocInfo) else read_source(source)
+        except InputError as exc:
+            report.error(exc.name, exc.reason)
+            if skipped is not None:
+                skipped(source)
+            continue
+        info.index = index
+        for warning in info.warnings:
+            report.warning(info.id, warning)
+        bounds = split_text(info.text, chunk_chars)
+        prefixes = heading_context(info.text, bounds) if len(bounds) > 1 else [""]
+        report.info(f"{info.id}: {info.encoding}, {len(info.text):,} characters"
+                    + (f", {len(bounds)} chunks" if len(bounds) > 1 else ""))
+        for (a, b), prefix in zip(bounds, prefixes, strict=True):
+            yield prefix + info.text[a:b], Item(info, a, b, len(prefix))
+
+
+def batched(items: Iterable[tuple[str, Item]], batch_size: int,
+            task_chars: int = TASK_CHARS) -> Iterator[list[tuple[str, Item]]]:
+    """Batches of at most ``batch_size`` texts or ``task_chars`` characters."""
+    batch: list[tuple[str, Item]] = []
+    for text, item in items:
+        batch.append((text, item))
+        if len(batch) >= batch_size or sum(len(t) for t, _ in batch) >= task_chars:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def document_chunks(info: DocInfo, results: Iterable[tuple[Item, dict | str]], report: Report) -> Iterator[Chunk]:
+    """A document's chunks for a formatter; a chunk the pipeline failed on is reported and left empty."""
+    for item, record in results:
+        if isinstance(record, str):
+            report.error(info.id, f"{record} (characters {item.start}–{item.end})")
+            record = {"tokens": [], "entities": [], "sections": []}
+        yield Chunk(item.start, item.end, record)
 
 
 def load_pipeline(spec: str | None) -> Language:
@@ -82,7 +146,9 @@ def _payload(batch: list[tuple[str, Item]]) -> tuple[list[str], list[tuple[int, 
     return [t for t, _ in batch], [(item.start - item.context, item.start) for _, item in batch]
 
 
-def local_results(nlp: Language, batches: Iterable[list[tuple[str, Item]]], options: tuple[bool, bool]):
+def local_results(nlp: Language, batches: Iterable[list[tuple[str, Item]]],
+                  options: tuple[bool, bool]) -> Iterator[tuple[Item, dict | str]]:
+    """(item, record) for every text, in order, tagged in this process."""
     for batch in batches:
         yield from zip([item for _, item in batch], process_batch(nlp, *_payload(batch), options), strict=True)
 

@@ -26,15 +26,11 @@ import typer
 
 from . import app, pipeline
 from .formats import FORMATS, make_formatter
-from .inputs import InputError, discover, heading_context, read_source, resolved, split_text
+from .inputs import InputError, discover, resolved
 from .pipeline import FatalError, Item
-from .records import Chunk, DocInfo
 
 DEFAULT_CHUNK_CHARS = 100_000
 DEFAULT_BATCH_SIZE = 16
-#: a batch holds at most this many characters (and --batch-size texts): worker processes finish
-#: together and peak memory stays low, while per-batch overhead does not matter
-TASK_CHARS = 10_000
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)
 TAG_EXAMPLES = """\b
 examples:
@@ -46,6 +42,9 @@ examples:
       standard input; CoNLL: TOKEN<TAB>START<TAB>END<TAB>BIO-TAG, blank line after each sentence
   tcbio tag reports/ --format html --output reports.html --n-process 2 --verbose
       one HTML page (displaCy entities + section outline), two worker processes
+  tcbio tag /shared/reports/ --output /shared/tagged/ --scheduler tcp://HOST:8786
+      on a Dask cluster: JSONL shards (cat tagged/shard-*.jsonl = the JSONL above); run again to finish
+      the shards a lost run left missing (--local-workers 2: a cluster on this machine)
 
 JSONL: one object per document, {"id", "text", "tokens": [[start, end], …], "entities": [{"start", "end",
 "label", "text", "norm"?}, …], "sections": [{"start", "end", "label", "heading", "level", "score"}, …]};
@@ -90,6 +89,9 @@ class Options:
     progress: bool | None = None
     model: str | None = None
     chunk_chars: int = DEFAULT_CHUNK_CHARS
+    scheduler: str | None = None
+    local_workers: int = 0
+    shard_docs: int = 64
 
 
 @app.command(epilog=TAG_EXAMPLES)
@@ -109,6 +111,13 @@ def tag(
                                                   "on a terminal, when the output is not piped)")] = None,
     model: Annotated[str | None, typer.Option(hidden=True)] = None,
     chunk_chars: Annotated[int, typer.Option(min=1, hidden=True)] = DEFAULT_CHUNK_CHARS,
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="tag on this Dask distributed scheduler "
+                                                  "(tcp://host:8786) into JSONL shards in the --output directory; "
+                                                  "needs `pip install tcbio-nlp[distributed]`")] = None,
+    local_workers: Annotated[int, typer.Option(metavar="N", min=0, help="as --scheduler, on a Dask cluster of N "
+                                               "worker processes started on this machine")] = 0,
+    shard_docs: Annotated[int, typer.Option(metavar="N", min=1, help="documents per shard (--scheduler, "
+                                            "--local-workers)")] = 64,
 ) -> None:
     """Tag documents: words, entities with normalised values, sections.
 
@@ -118,7 +127,8 @@ def tag(
     Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
     whole file.
     """
-    opts = Options(paths or [], format.value, output, n_process, batch_size, verbose, progress, model, chunk_chars)
+    opts = Options(paths or [], format.value, output, n_process, batch_size, verbose, progress, model, chunk_chars,
+                   scheduler, local_workers, shard_docs)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         status = run(opts)
@@ -171,6 +181,8 @@ class Reporter:
 
 def run(opts: Options) -> int:
     """Tag every input; the exit status (0 all good, 1 some input bad)."""
+    if opts.scheduler or opts.local_workers:
+        return run_distributed(opts)
     report = Reporter(opts.verbose)
     t_start = time.perf_counter()
     sources = []
@@ -195,34 +207,12 @@ def run(opts: Options) -> int:
     stats = {"docs": 0, "chars": 0}
     progress = task = pool = formatter = None
 
-    def items() -> Iterator[tuple[str, Item]]:
-        for index, source in enumerate(sources):
-            try:
-                info = read_source(source)
-            except InputError as exc:
-                report.error(exc.name, exc.reason)
-                if progress is not None:
-                    progress.advance(task)
-                continue
-            info.index = index
-            for warning in info.warnings:
-                report.warning(info.id, warning)
-            bounds = split_text(info.text, opts.chunk_chars)
-            prefixes = heading_context(info.text, bounds) if len(bounds) > 1 else [""]
-            report.info(f"{info.id}: {info.encoding}, {len(info.text):,} characters"
-                        + (f", {len(bounds)} chunks" if len(bounds) > 1 else ""))
-            for (a, b), prefix in zip(bounds, prefixes, strict=True):
-                yield prefix + info.text[a:b], Item(info, a, b, len(prefix))
+    def skipped(source: Any) -> None:
+        if progress is not None:
+            progress.advance(task)
 
     def batches() -> Iterator[list[tuple[str, Item]]]:
-        batch: list[tuple[str, Item]] = []
-        for text, item in items():
-            batch.append((text, item))
-            if len(batch) >= opts.batch_size or sum(len(t) for t, _ in batch) >= TASK_CHARS:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        return pipeline.batched(pipeline.document_items(sources, opts.chunk_chars, report, skipped), opts.batch_size)
 
     try:
         t0 = time.perf_counter()
@@ -255,7 +245,7 @@ def run(opts: Options) -> int:
         formatter = make_formatter(opts.format, out)
         formatter.start()
         for info, group in itertools.groupby(results, key=lambda result: result[0].doc):  # DocInfo per document
-            formatter.write(info, _chunks(info, group, report))
+            formatter.write(info, pipeline.document_chunks(info, group, report))
             stats["docs"] += 1
             stats["chars"] += len(info.text)
             if progress is not None:
@@ -281,13 +271,71 @@ def run(opts: Options) -> int:
     return 1 if report.errors else 0
 
 
-def _chunks(info: DocInfo, results: Iterator[tuple[Item, dict | str]], report: Reporter) -> Iterator[Chunk]:
-    """A document's chunks; a chunk the pipeline failed on is reported and left empty."""
-    for item, record in results:
-        if isinstance(record, str):
-            report.error(info.id, f"{record} (characters {item.start}–{item.end})")
-            record = {"tokens": [], "entities": [], "sections": []}
-        yield Chunk(item.start, item.end, record)
+def run_distributed(opts: Options) -> int:
+    """``--scheduler``/``--local-workers``: JSONL shards in the --output directory (``tcbio_nlp.distributed``);
+    a rerun computes only the shards that are missing."""
+    if opts.scheduler and opts.local_workers:
+        raise UsageError("give --scheduler or --local-workers, not both")
+    if opts.output in (None, "-") or (Path(opts.output).exists() and not Path(opts.output).is_dir()):
+        raise UsageError("--scheduler/--local-workers write JSONL shards: --output must name a directory")
+    if opts.format != "jsonl":
+        raise UsageError("--scheduler/--local-workers write JSONL shards only (--format jsonl)")
+    if opts.n_process > 1:
+        raise UsageError("--n-process is for one machine; with --scheduler/--local-workers the workers do the work")
+    if not opts.paths or "-" in opts.paths:
+        raise UsageError("--scheduler/--local-workers read files and directories, not standard input")
+    try:
+        from distributed import Client
+
+        from .. import distributed
+    except ImportError:
+        raise UsageError("--scheduler/--local-workers need Dask: pip install 'tcbio-nlp[distributed]'") from None
+    report = Reporter(opts.verbose)
+    show = opts.progress is not False
+
+    def progress(result: distributed.ShardResult, done: int, total: int) -> None:
+        if show and not result.computed:
+            print(f"tcbio tag: {result.name} was already written; {done}/{total} shards", file=sys.stderr, flush=True)
+        elif show:
+            print(f"tcbio tag: {result.name} written ({_plural(result.docs, 'document')}, {result.chars:,} characters, "
+                  f"{result.seconds:.1f} s on {result.worker}); {done}/{total} shards", file=sys.stderr, flush=True)
+        for line in result.errors:
+            report.emit(f"tcbio tag: error: {line}")
+        for line in result.warnings:
+            report.emit(f"tcbio tag: warning: {line}", error=False)
+
+    cluster = client = None
+    try:
+        try:
+            if opts.local_workers:
+                cluster = distributed.local_cluster(opts.local_workers)
+                client = Client(cluster)
+            else:
+                client = Client(opts.scheduler, timeout=30)
+        except OSError as exc:
+            raise UsageError(f"cannot reach the Dask scheduler {opts.scheduler}: {exc}") from None
+        report.info(f"Dask scheduler {client.scheduler.address}, "
+                    f"{_plural(len(client.scheduler_info().get('workers', {})), 'worker')}")
+        try:
+            summary = distributed.tag_corpus(opts.paths, opts.output, client, model=opts.model,
+                                             shard_docs=opts.shard_docs, chunk_chars=opts.chunk_chars,
+                                             batch_size=opts.batch_size, progress=progress)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        except distributed.ShardsFailed as exc:
+            report.emit(f"tcbio tag: error: {exc}; run the same command again to complete them")
+            summary = exc.summary
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    for line in summary.input_errors:  # the shards' own problems were reported as they came
+        report.emit(f"tcbio tag: error: {line}")
+    print(f"tcbio tag: {_plural(summary.shards, 'shard')} in {summary.out_dir}: {len(summary.computed)} written now, "
+          f"{len(summary.present)} already there; {_plural(summary.docs, 'document')}, {summary.chars:,} characters "
+          f"tagged in {summary.seconds:.1f} s", file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 def _plural(n: int, word: str, suffix: str = "s") -> str:
