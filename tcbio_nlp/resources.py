@@ -39,12 +39,12 @@ def create_resources(tw_agencies_json: str | None = None, tfda_dir: str | None =
     forms, for the product gazetteer; their registered Chinese names are kept whole by the segmenter.
     """
     from .products import product_table
-    from .values.agency import AgencyRegistry
+    from .values.agency import AgencyRegistry, default_country_names
 
     lookups = Lookups()
     agencies = AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None,
                                            shared=Path(shared) if shared else None)
-    lookups.add_table(AGENCY_TABLE, {"names": agencies.names})
+    lookups.add_table(AGENCY_TABLE, {"names": agencies.names, "countries": default_country_names()})
     chinese = tfda_product_names(tfda_dir, columns=("中文品名",))
     other = sorted(set(tfda_product_names(tfda_dir)) - set(chinese))
     table = {"chinese": chinese, "other": other}
@@ -69,6 +69,13 @@ def agency_names(vocab: Vocab) -> dict[str, str] | None:
     if not vocab.lookups.has_table(AGENCY_TABLE):
         return None
     return vocab.lookups.get_table(AGENCY_TABLE).get("names")
+
+
+def agency_countries(vocab: Vocab) -> list[str] | None:
+    """Countries written before an agency name as part of it, or None when the vocab's agency table has none."""
+    if not vocab.lookups.has_table(AGENCY_TABLE):
+        return None
+    return vocab.lookups.get_table(AGENCY_TABLE).get("countries")
 
 
 def product_names(vocab: Vocab, chinese_only: bool = False) -> list[str] | None:

@@ -17,6 +17,12 @@ from pathlib import Path
 
 from ..normalization import normalize_text
 
+#: words that make a registry name a hospital, university, school or company (or a part of one), which the
+#: guidelines do not count as AGENCY even when the state runs them (榮民總醫院, 中央警察大學教務處)
+NOT_AGENCY_WORDS = re.compile(r"醫院|分院(?!檢察署)|大學|學校|股份有限公司")
+# ... but 高等法院臺中分院 is a court
+_COURT_BRANCH = re.compile(r"法院.*分院")
+
 # units every ministry has; written alone they are generic, so only parent+unit names are kept
 _GENERIC_UNITS = ("秘書處", "人事處", "會計處", "政風處", "主計處", "統計處", "法規委員會", "訴願審議委員會",
                   "秘書室", "人事室", "會計室", "政風室", "主計室", "統計室", "資訊處", "資訊室", "總務處")
@@ -37,7 +43,15 @@ class AgencyRegistry:
         if shared is not None:
             reg.add_shared_registries(Path(shared) / "data" / "registries")
         reg.add_alias_rows(default_alias_rows())
+        reg.remove_not_names()
         return reg
+
+    def remove_not_names(self) -> None:
+        """Leave out generic names (``data/agency_not_names.tsv``) and hospitals, universities, schools, companies."""
+        generic = {normalize_text(n) for n in default_not_names()}
+        for key in [k for k in self.names if k in generic or (NOT_AGENCY_WORDS.search(k)
+                                                                and not _COURT_BRANCH.search(k))]:
+            del self.names[key]
 
     def add_shared_registries(self, registries: Path) -> None:
         """``agencies_derived_2024`` (current names from the organic laws, gazette short↔full pairs) and the
@@ -114,6 +128,12 @@ def default_agency_patterns() -> list[str]:
     return list(json.loads(path.read_text(encoding="utf8")).get("AGENCY", []))
 
 
+def default_product_patterns() -> list[str]:
+    """The PRODUCT shapes of ``data/entity_patterns.json`` (a Latin name with ®/™ attached)."""
+    path = resources.files("tcbio_nlp") / "data" / "entity_patterns.json"
+    return list(json.loads(path.read_text(encoding="utf8")).get("PRODUCT", []))
+
+
 #: the package's agency data files (name, canonical, source): aliases, then local bodies and courts
 ALIAS_FILES = ("agency_aliases.tsv", "agencies_local_courts.tsv")
 
@@ -127,6 +147,24 @@ def default_alias_rows() -> list[tuple[str, str]]:
             rows = csv.reader((line for line in f if line.strip() and not line.startswith("#")), delimiter="\t")
             out.extend((r[0], r[1]) for r in rows if len(r) >= 2)
     return out
+
+
+def _package_rows(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file of the package, comment lines (#) left out."""
+    path = resources.files("tcbio_nlp") / "data" / name
+    with path.open(encoding="utf8") as f:
+        return [r for r in csv.reader((line for line in f if line.strip() and not line.startswith("#")),
+                                      delimiter="\t") if r]
+
+
+def default_not_names() -> list[str]:
+    """Registry names the guidelines count as generic (``data/agency_not_names.tsv``)."""
+    return [r[0] for r in _package_rows("agency_not_names.tsv")]
+
+
+def default_country_names() -> list[str]:
+    """Countries written before an agency as part of its name (``data/country_names.tsv``), normalised."""
+    return sorted({normalize_text(r[0]) for r in _package_rows("country_names.tsv")})
 
 
 def _tsv_rows(path: Path) -> list[list[str]]:
