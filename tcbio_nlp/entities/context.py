@@ -25,12 +25,14 @@ _DOCUMENT_NUMBER = re.compile(rf"\s*([{HAN}]{{0,3}})字第\s*[A-Za-z]?\s*\d")
 #: FDA藥, 衛署健保 (4) are codes; 行政院 + 院臺規 (6), 行政院衛生署 + 衛署醫 (9) are the issuer then its number
 MAX_DOCUMENT_CODE = 5
 
-# words that end the name of a law, regulation or table: a name that starts such a title is part of it
+# words that end the name of a law, regulation, table or document: a name that starts such a title is part of it
 _REGULATION_END = ("要點", "辦法", "標準", "規程", "規則", "細則", "編制表", "須知", "條例", "準則", "作業程序",
-                   "處理程序", "組織法")
+                   "處理程序", "組織法", "移送書", "報告書", "計畫書", "白皮書", "說明書")
 # verbs that make the stretch a sentence about a regulation, not its title (衛生福利部修正藥品…準則)
 _ISSUING_VERBS = re.compile("公告|訂定|修正|發布|廢止|制定|擬訂|核定|依據|依照|參照|會同|函送|檢送|提出|通過|審查|送請")
 _TITLE_START = frozenset("\n、，,。；;：:「『(（")
+# an attachment label before a title line: 附件一　行政院衛生署辦理…要點
+_ATTACHMENT_LABEL = re.compile("附[件表][一二三四五六七八九十0-9]*$")
 _CLAUSE_END = "，,。；;：:、「」『』()（）\n"
 MAX_TITLE = 50
 
@@ -55,8 +57,10 @@ def regulation_title(text: str, a: int, b: int) -> bool:
     ``MAX_TITLE`` characters and with no issuing verb, on a regulation word:
     ``行政院衛生署中央健康保險局委託金融機構辦理全民健康保險基金代收代付業務要點、…``.
     """
-    before = text[:a].rstrip(" \t\u3000")
-    if before and before[-1] not in _TITLE_START:
+    i = a
+    while i > 0 and text[i - 1] in " \t\u3000":
+        i -= 1
+    if i > 0 and text[i - 1] not in _TITLE_START and not _ATTACHMENT_LABEL.search(text, max(0, i - 4), i):
         return False
     end = b
     limit = min(len(text), b + MAX_TITLE)

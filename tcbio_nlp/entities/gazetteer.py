@@ -24,6 +24,7 @@ statistical model's ``屏東縣政府衛生局`` as PRODUCT) and over an AGENCY 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -322,6 +323,7 @@ class ProductGazetteer(AgencyGazetteer):
         super().__init__(name, **kwargs)
         self.blocking_suffixes = []
         self.patterns = default_product_patterns()
+        self._shapes = [re.compile(rx) for rx in self.patterns]
         self.min_length = 4
 
     def __call__(self, doc: Doc) -> Doc:
@@ -334,11 +336,12 @@ class ProductGazetteer(AgencyGazetteer):
     def shape_matches(self, text: str) -> list[tuple[int, int, str]]:
         """Names by shape (``data/entity_patterns.json``: ``Keytruda®``), not where the line lists ingredients."""
         out = []
-        for rx in self.patterns:
-            for m in re.finditer(rx, text):
-                line = text[text.rfind("\n", 0, m.start()) + 1: m.start()]
+        for rx in self._shapes:
+            for m in rx.finditer(text):
+                a, b = m.span("name") if "name" in rx.groupindex else m.span()
+                line = text[text.rfind("\n", max(0, a - MAX_CUE_DISTANCE), a) + 1: a]
                 if _INGREDIENT_CUE not in line[-MAX_CUE_DISTANCE:]:
-                    out.append((m.start(), m.end(), self.label))
+                    out.append((a, b, self.label))
         return out
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
@@ -368,6 +371,7 @@ class ProductGazetteer(AgencyGazetteer):
 
     def _set_data(self, data: dict) -> None:
         self.patterns = data.get("patterns", default_product_patterns())
+        self._shapes = [re.compile(rx) for rx in self.patterns]
         if "names" in data:  # a pipeline saved before the names moved to the vocab
             self.registry = AgencyRegistry(data["names"])
             self._compile()
@@ -390,6 +394,8 @@ _PER_UNIT = rf"(?:[ ]?/[ ]?(?:\d[\d.,]*[ ]?)?{_UNIT})?"
 _STRENGTH_AFTER = re.compile(rf"[ ]?\d[\d.,]*[ ]?{_UNIT}{_PER_UNIT}(?![A-Za-z])", re.IGNORECASE)
 _UNIT_AFTER = re.compile(rf"[ ]?{_UNIT}{_PER_UNIT}(?![A-Za-z])", re.IGNORECASE)
 _FORM_AFTER = re.compile("|".join(ZH_DOSAGE_FORMS))
+# at most this many entities can lie in a form and strength after a name (5 mg: one)
+MAX_JOINED = 4
 # a line that names ingredients (保健功效相關成分：安卓奎諾爾®) holds no product names by shape
 _INGREDIENT_CUE = "成分"
 MAX_CUE_DISTANCE = 30
@@ -410,12 +416,21 @@ def join_form_and_strength(doc: Doc, norm: str) -> list[Span]:
             end = m.end() if m else end
             m = (_UNIT_AFTER if norm[end - 1].isdigit() else _STRENGTH_AFTER).match(norm, end)
             end = m.end() if m else end
-            nxt = next((e for e in ents[i + 1:] if e.start_char < end), None)
-            if end > ent.end_char and (nxt is None or nxt.label_ == "PRODUCT") and \
-                    all(e.label_ == "PRODUCT" and e.end_char <= end for e in ents[i + 1:] if e.start_char < end):
+            if end > ent.end_char and _only_products_before(ents, i + 1, end):
                 ent = doc.char_span(ent.start_char, end, label="PRODUCT") or ent
         out.append(ent)
     return out
+
+
+def _only_products_before(ents: list[Span], i: int, end: int) -> bool:
+    """Whether the entities from ``ents[i]`` that start before ``end`` are PRODUCTs ending by ``end``
+    (at most ``MAX_JOINED`` of them)."""
+    for e in ents[i: i + MAX_JOINED + 1]:
+        if e.start_char >= end:
+            return True
+        if e.label_ != "PRODUCT" or e.end_char > end:
+            return False
+    return i + MAX_JOINED + 1 > len(ents)
 
 
 def _registry_wins(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -424,13 +439,26 @@ def _registry_wins(doc: Doc, spans: list[Span]) -> list[Span]:
     A registry name replaces the entities it overlaps when each of them is a PRODUCT, or an AGENCY whose
     edges it crosses (neither contains the other); never a LICENSE_NO or MONEY.
     """
-    ents = list(doc.ents)
+    ents = list(doc.ents)  # in document order, non-overlapping: their ends are sorted too
+    ends = [e.end for e in ents]
+    drop: set[int] = set()
+    won: list[Span] = []
     for s in spans:
-        hit = [e for e in ents if e.start < s.end and s.start < e.end]
-        if hit and all(e.label_ == "PRODUCT" or (e.label_ == "AGENCY" and not (e.start <= s.start and s.end <= e.end)
-                                                  and not (s.start <= e.start and e.end <= s.end)) for e in hit):
-            ents = [e for e in ents if e not in hit] + [s]
-    return sorted(ents, key=lambda e: e.start)
+        i = bisect.bisect_right(ends, s.start)
+        hit = []
+        while i < len(ents) and ents[i].start < s.end:
+            hit.append(i)
+            i += 1
+        if hit and not drop.intersection(hit) and all(
+                ents[j].label_ == "PRODUCT" or (ents[j].label_ == "AGENCY" and _crosses(s, ents[j])) for j in hit):
+            drop.update(hit)
+            won.append(s)
+    return sorted([e for j, e in enumerate(ents) if j not in drop] + won, key=lambda e: e.start)
+
+
+def _crosses(a: Span, b: Span) -> bool:
+    """Two overlapping spans of which neither contains the other."""
+    return not (a.start <= b.start and b.end <= a.end) and not (b.start <= a.start and a.end <= b.end)
 
 
 def _longest_matches(automaton: ahocorasick.Automaton, searched: str, text: str) -> list[tuple[int, int]]:

@@ -124,14 +124,16 @@ def _looks_like_name(text: str) -> bool:
 
 def default_agency_patterns() -> list[str]:
     """The AGENCY shapes of ``data/entity_patterns.json`` (health stations: <place>衛生所)."""
-    path = resources.files("tcbio_nlp") / "data" / "entity_patterns.json"
-    return list(json.loads(path.read_text(encoding="utf8")).get("AGENCY", []))
+    from ..entities.patterns import pattern_file
+
+    return pattern_file().get("AGENCY", [])
 
 
 def default_product_patterns() -> list[str]:
-    """The PRODUCT shapes of ``data/entity_patterns.json`` (a Latin name with ®/™ attached)."""
-    path = resources.files("tcbio_nlp") / "data" / "entity_patterns.json"
-    return list(json.loads(path.read_text(encoding="utf8")).get("PRODUCT", []))
+    """The PRODUCT shapes of ``data/entity_patterns.json`` (Keytruda®; a name next to its licence number)."""
+    from ..entities.patterns import pattern_file
+
+    return pattern_file().get("PRODUCT", [])
 
 
 #: the package's agency data files (name, canonical, source): aliases, then local bodies and courts
