@@ -81,6 +81,10 @@ _SPLIT_RE = re.compile(
     rf"|(?<=[{_BULLETS}])|(?=[{_BULLETS}])"
     # a comma between two Latin words without a space (Social,BPJS,Kesehatan) separates them
     r"|(?<=[A-Za-z])(?=,[A-Za-z])|(?<=[A-Za-z],)(?=[A-Za-z])"
+    # a parenthesis opening or closing two or more letters or digits after a Latin word is a word of its own
+    # (150MG(RANITIDINE), CHMP(The): the treebank writes every bracket alone but in f(x), g(x)
+    r"|(?<=[A-Za-z0-9])(?=\([A-Za-z0-9][A-Za-z0-9-])|(?<=[A-Za-z0-9]\()(?=[A-Za-z0-9][A-Za-z0-9-])"
+    r"|(?<=[A-Za-z0-9]{2})(?=\))|(?<=[A-Za-z0-9]{2}\))(?=[A-Za-z0-9])"
 )
 _PKUSEG_FILES = ("features.msgpack", "weights.npz")
 # Stands for an ideograph the model has no feature for. A model trained with rare ideographs
