@@ -36,6 +36,9 @@ _NO_BARE_BRAND = ("tfda_device_licences_hearing_aids_G3300", "health_food_tfda19
                   "twcore_CodeSystem_TWMedicationDeviceFDA")
 
 _QUOTES = (('"', '"'), ("“", "”"), ("〝", "〞"))
+# a parenthesis inside an English registered name, and what it holds
+_INNER_PAREN = re.compile(r"\s*[（(]([^（()）]+)[）)]")
+MAX_PAREN = 40
 # a brand quote at the start of a registered Chinese name: "晟德"…, “晟德”…, 〝晟德〞…, 「晟德」…
 _QUOTED_PREFIX = re.compile(r'^\s*["“〝「]([^"”〞」]{1,12})["”〞」]\s*(.+)$')
 _PARENS = re.compile(r"[（(]([^（()）]*)[）)]")
@@ -116,9 +119,13 @@ def read_product_registries(shared: str | Path | None) -> list[list[str]]:
         else:
             names = [(entry[1], entry[2])]
         for zh, en in names:
-            if zh or en:
+            if (zh or en) and not _NOT_A_NAME.search(zh):
                 out.append([entry[0], zh, en, *entry[3:]])
     return out
+
+
+# what a recall's 產品 field says instead of a name: 包裝室所發現之「生產流程進度表」內所列之所有產品, 凍晶注射劑產品
+_NOT_A_NAME = re.compile(r"產品|「|所列|以下")
 
 
 # a list separator between two product names (not between two strengths: 500公絲、1公克)
@@ -167,8 +174,16 @@ def split_bilingual(name: str) -> tuple[str, str]:
     return zh, en
 
 
-# a trailing parenthesis holds the ingredient, except (未滅菌) and (含…), which belong to the name
-_TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]\s*$")
+# a trailing parenthesis holds the ingredient, except those that belong to the name: (未滅菌), (含利多卡因), a
+# flavour (舒清喉錠(檸檬口味), 桂格喝的燕麥(原味)), a formulation code (克里密絲輸注液（N9G15E）)
+_CODE_LETTER = "A-ZＡ-Ｚ"
+NAME_PART_PAREN = (r"(?:[^（()）]*(?:滅菌|含|口味|風味|原味)[^（()）]*"
+                   rf"|[{_CODE_LETTER}]+\d[{_CODE_LETTER}\d]*|\d+[{_CODE_LETTER}][{_CODE_LETTER}\d]*)[）)]")
+#: a trailing parenthesis that does not belong to the name it follows (the name ends before it)
+TRAILING_INGREDIENT = re.compile(rf"\s*[（(](?!{NAME_PART_PAREN})[^（()）]*[）)]\s*$")
+_TRAILING_INGREDIENT = TRAILING_INGREDIENT
+# a status note after a registered name (珍藍藻錠 (暫停生產)): never part of the name
+_STATUS_PAREN = re.compile(r"暫停|停產|停止|不得|失效|註銷|廢止")
 # what follows an English registered name: (INGREDIENT) and the quoted maker, "CHINTENG"
 _EN_TAIL = re.compile(r'(?:\s*(?:\([^()]*\)|"[^"]*"|“[^”]*”))+\s*$')
 
@@ -272,18 +287,31 @@ def brand_fires_alone(brand: str, ingredients: set[str]) -> bool:
     return len(key) >= 3 and not key.endswith(_ZH_CLASS_ENDINGS) and not _ZH_GENERIC.match(key)
 
 
-def written_forms(entry: list[str], ingredients: set[str]) -> list[str]:
-    """The forms an entry is written in (see the module docstring); all are matched whole."""
+def written_forms(entry: list[str], ingredients: set[str], not_name_parens: frozenset[str] = frozenset()) -> list[str]:
+    """The forms an entry is written in (see the module docstring); all are matched whole.
+
+    ``not_name_parens``: parenthesised parts that name an ingredient of the product (a health food's 保健功效相關成分:
+    ``引藻™片(小球藻W-87)`` is written ``引藻™片``, annotation decision G10).
+    """
     zh, en = entry[1], entry[2]
     bare = entry[4] not in _NO_BARE_BRAND
     forms: set[str] = set()
-    for full in (bare_name(zh), bare_name(en, english=True)):
+    fulls = [bare_name(zh), bare_name(en, english=True)]
+    for name in list(fulls):  # a Latin name ends before an ingredient in parentheses inside it (G10):
+        m = _INNER_PAREN.search(name)  # Ozurdex (dexamethasone intravitreal implant) 0.7mg → Ozurdex
+        head = name[: m.start()].strip() if m else ""
+        if head and not _HAN_CHAR.search(head) and (m.group(1).split()[0].upper() in ingredients
+                                                    or head.split()[-1].upper() in _EN_FORM_WORDS):
+            fulls.append(head)
+    for full in fulls:
         # DEXAMETHASONE "SWISS" → not DEXAMETHASONE; a three-character name only with its dosage form (金胃錠)
         long_enough = len(full) >= 4 or (len(full) == 3 and full.endswith(ZH_DOSAGE_FORMS))
         if long_enough and form_key(full) not in ingredients:
             forms.add(full)
-    if not bare and len(zh) >= 4:  # a food's or device's parenthesis is part of its name: 桂格喝的燕麥(原味)
-        forms.add(zh)
+    paren = _PARENS.search(zh[-MAX_PAREN:]) if zh.endswith((")", "）")) else None
+    if not bare and len(zh) >= 4 and not (paren and (paren.group(1) in not_name_parens
+                                                     or _STATUS_PAREN.search(paren.group(1)))):
+        forms.add(zh)  # a food's or device's parenthesis is part of its name: 桂格喝的燕麥(原味)
     if zh:
         maker, brand = chinese_brand(zh)
         m = _QUOTED_PREFIX.match(bare_name(zh))
@@ -302,6 +330,20 @@ def written_forms(entry: list[str], ingredients: set[str]) -> list[str]:
     return sorted(f for f in forms if f.strip())
 
 
+def health_food_ingredient_parens(shared: str | Path | None) -> frozenset[str]:
+    """The trailing parenthesised parts of health-food names that name the food's ingredient: their ideographs
+    occur in its 保健功效相關成分 (``引藻™片(小球藻W-87)``: 小球藻). Flavours and forms (原味, 飲品) do not."""
+    out = set()
+    if shared is not None:
+        for row in _csv_rows(Path(shared) / "data" / "registries" / "health_food_tfda19" / "19_2.csv"):
+            name = " ".join((row.get("中文品名") or "").split())
+            m = _PARENS.search(name[-MAX_PAREN:]) if name.endswith((")", "）")) else None
+            han = "".join(_HAN_CHAR.findall(m.group(1))) if m else ""
+            if han and han in (row.get("保健功效相關成分") or ""):
+                out.add(m.group(1))
+    return frozenset(out)
+
+
 def form_key(text: str) -> str:
     """The matching key of a written form: normalised, upper-cased, spaces collapsed."""
     return " ".join(normalize_text(text).upper().split())
@@ -314,9 +356,10 @@ def product_table(shared: str | Path | None) -> dict:
     for entry in entries:  # the holder of a licence, wherever one registry has it
         entry[3] = entry[3] or holders.get(entry[0], "")
     ingredients = ingredient_names(shared, entries)
+    not_name_parens = health_food_ingredient_parens(shared)
     forms: dict[str, list[int]] = {}
     for i, entry in enumerate(entries):
-        for form in written_forms(entry, ingredients):
+        for form in written_forms(entry, ingredients, not_name_parens):
             ids = forms.setdefault(form_key(form), [])
             if i not in ids:
                 ids.append(i)

@@ -11,7 +11,6 @@ gazetteers and the value normaliser (canonical agency names).
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +19,13 @@ from spacy.lookups import Lookups
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+from .products import TRAILING_INGREDIENT
+
 AGENCY_TABLE = "tcbio_agencies"
 PRODUCT_TABLE = "tcbio_products"
 #: longest Chinese product name kept whole by the segmenter
 MAX_LEXICON_PRODUCT = 40
 
-# (未滅菌) and (含…) belong to registered names; other trailing parentheses hold the ingredient
-_TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]\s*$")
 
 
 @registry.misc("tcbio.resources.v1")
@@ -50,7 +49,7 @@ def create_resources(tw_agencies_json: str | None = None, tfda_dir: str | None =
     table = {"chinese": chinese, "other": other}
     if shared:
         table.update(product_table(shared))
-        registered = {_TRAILING_INGREDIENT.sub("", e[1]).strip() for e in table["entries"]}
+        registered = {TRAILING_INGREDIENT.sub("", e[1]).strip() for e in table["entries"]}
         table["chinese"] = sorted(set(chinese) | {n for n in registered if len(n) >= 2})
     lookups.add_table(PRODUCT_TABLE, table)
     return lookups
@@ -115,7 +114,7 @@ def tfda_product_names(tfda_dir: str | Path | None, columns: tuple[str, ...] = (
             with open(path, encoding="utf8") as f:
                 for row in csv.DictReader(f):
                     for column in columns:
-                        name = _TRAILING_INGREDIENT.sub("", (row.get(column) or "").strip()).strip()
+                        name = TRAILING_INGREDIENT.sub("", (row.get(column) or "").strip()).strip()
                         if len(name) >= 2:
                             names.add(name)
     return sorted(names)
