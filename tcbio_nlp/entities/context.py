@@ -4,7 +4,8 @@ The guidelines annotate a body where the text names it, not where its name is pa
 else: a document number (公文字號, G1: ``FDA藥字第1051404139號``, ``衛署食字第…``), the name of a law
 or regulation (G8: ``衛生福利部優生保健諮詢會組織規程``, an unquoted title line such as
 ``行政院農業委員會農業藥物毒物試驗所技術服務收費標準``), the publication ``行政院公報``, or a
-meeting (G25: ``行政院會``, ``院會``). These checks are shared by the rules (on the statistical
+meeting (G25: ``行政院會``, ``院會``), a standard (``PIC/S GMP``) or a hospital run by the body
+(``衛生署基隆醫院``: hospitals are not AGENCY). These checks are shared by the rules (on the statistical
 model's predictions) and the agency gazetteer (on its own matches and the units it joins).
 
 ``compact_view`` removes the layout whitespace a name may be broken by — a PDF/record line wrap
@@ -20,7 +21,7 @@ import re
 from ..constants import ALL_HAN, HAN
 
 # an issuer code of at most three ideographs, then 字第 and a number: the prefix of a document number
-_DOCUMENT_NUMBER = re.compile(rf"\s*([{HAN}]{{0,3}})字第\s*[A-Za-z]?\s*\d")
+_DOCUMENT_NUMBER = re.compile(rf"\s*([{HAN}]{{0,3}})字\s*第?\s*號?\s*[A-Za-z]?\s*\d")
 #: the longest issuer code (name + the characters before 字第) taken for part of a document number:
 #: FDA藥, 衛署健保 (4) are codes; 行政院 + 院臺規 (6), 行政院衛生署 + 衛署醫 (9) are the issuer then its number
 MAX_DOCUMENT_CODE = 5
@@ -40,6 +41,13 @@ MAX_TITLE = 50
 NAME_PART_SUFFIXES = ("組織法", "組織條例", "組織規程", "處務規程", "設置條例", "研討會", "論壇", "辦法", "要點",
                       "條例", "公報")
 _NAME_PART = re.compile("|".join(NAME_PART_SUFFIXES))
+# a standard or code named after the body (PIC/S GMP, PIC/S藥品優良製造規範; decision 4's bodies only as actors)
+_STANDARD = re.compile(r"\s?(?:之\s?)?(?:G[MDCLV]P(?![A-Za-z])|藥品優良|優良製造|優良運銷)")
+# a hospital named after the body that runs it (衛生署基隆醫院): the hospital is not an AGENCY, nor is the body in it
+_HOSPITAL_AFTER = re.compile(rf"(?:(?![所屬各及與和之的等並在於為其])[{HAN}]){{0,4}}(?:醫院|療養院)")
+# a body fused with a title (decision 7k: 教育部長, 經濟部長, 行政院長), not 長期, 長照 (衛福部長照司)…
+_FUSED_TITLE = re.compile("長(?![期照途遠久大官])")
+_BODY_END = tuple("部署局院會處司")
 # 院 + 會: the weekly meeting of the Executive or Legislative Yuan (G25), unless 會 starts a verb (會同, 會商…)
 _MEETING = re.compile("會(?![同商銜簽辦計核])")
 
@@ -73,8 +81,12 @@ def regulation_title(text: str, a: int, b: int) -> bool:
 
 
 def part_of_other_name(text: str, a: int, b: int) -> bool:
-    """Whether an agency name at ``text[a:b]`` is part of a document number, a title, a publication or a meeting."""
-    if _NAME_PART.match(text, b) or document_number_prefix(text, a, b) or regulation_title(text, a, b):
+    """Whether an agency name at ``text[a:b]`` is part of a document number, a title, a publication, a standard,
+    a hospital's name, a person's title or a meeting."""
+    if _NAME_PART.match(text, b) or _STANDARD.match(text, b) or _HOSPITAL_AFTER.match(text, b) or \
+            document_number_prefix(text, a, b) or regulation_title(text, a, b):
+        return True
+    if text.endswith(_BODY_END, a, b) and _FUSED_TITLE.match(text, b):
         return True
     return text[b - 1:b] == "院" and _MEETING.match(text, b) is not None
 

@@ -49,12 +49,13 @@ from .spans import add_entities, char_spans, inside_title
 # a name followed by one of these is part of a law, plan, event or award name, not a body
 DEFAULT_BLOCKING_SUFFIXES = [
     "組織法", "組織條例", "組織規程", "處務規程", "設置條例", "計畫", "方案", "專案", "研討會", "論壇", "獎",
-    "辦法", "要點", "條例", "法規", "補助", "科專", "大樓", "公報",
+    "辦法", "要點", "條例", "法規", "補助", "科專", "大樓", "公報", "公司",
 ]
 
 
 # words that end the name of an agency's unit (not 院: 衛福部 + 醫院 is a hospital)
-UNIT_SUFFIXES = ("中心", "分署", "分局", "分所", "署", "司", "處", "局", "組", "室", "科", "館", "所", "場")
+UNIT_SUFFIXES = ("中心", "分署", "分局", "分所", "署", "司", "處", "局", "組", "室", "科", "館", "所", "場", "工廠",
+                 "委員會", "監理會", "審議會", "諮議會", "諮詢會")
 # words that never sit inside a unit name: conjunctions, prepositions, determiners (所屬, 該),
 # verbs that start a clause after a name (國衛院受經濟部…, 農業科技研究院建置…), titles (工研院副總)
 _NOT_IN_UNIT = frozenset([
@@ -223,8 +224,8 @@ class AgencyGazetteer:
         between = norm[left.end_char:right.start_char]
         if not between:
             return True
-        if between.strip() or between.count("\n") > 1:
-            return False
+        if between != " " and not (between.count("\n") == 1 and between.strip(" \n") == ""):
+            return False  # a tab or a blank line separates table cells and list items
         return normalize_text(left.text + right.text) in self.registry.names
 
     def _country_start(self, norm: str, token_at: dict[int, int], start: int, limit: int) -> int:
@@ -248,13 +249,15 @@ class AgencyGazetteer:
             return end
         for tok in doc[i: i + MAX_UNIT_WORDS]:
             word = norm[tok.idx: tok.idx + len(tok)]
-            if not _CHINESE_WORD.fullmatch(word) or word in _NOT_IN_UNIT or tok.i in found or \
+            b = tok.idx + len(tok)
+            # a one-character unit word closes a stretch (國立感染症研究 + 所) though 所 is also a function word
+            closes = tok.i > i and word in UNIT_SUFFIXES
+            if not _CHINESE_WORD.fullmatch(word) or (word in _NOT_IN_UNIT and not closes) or tok.i in found or \
                     (tok.i > i and doc[tok.i - 1].whitespace_):
                 return end
             if any(w in word for w in _NOT_A_BODY):
                 return end
-            if word.endswith(UNIT_SUFFIXES) and (tok.i > i or len(word) > 1):
-                b = tok.idx + len(tok)
+            if norm.endswith(UNIT_SUFFIXES, end, b) and (tok.i > i or len(word) > 1):
                 if norm.endswith(_NOT_UNIT_ENDINGS, end, b) or norm.startswith(_TITLE_AFTER, b) or \
                         document_number_prefix(norm, tok.idx, b):
                     return end

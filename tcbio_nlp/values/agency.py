@@ -23,6 +23,11 @@ NOT_AGENCY_WORDS = re.compile(r"醫院|分院(?!檢察署)|大學|學校|股份�
 # ... but 高等法院臺中分院 is a court
 _COURT_BRANCH = re.compile(r"法院.*分院")
 
+#: the endings of a unit that is a body of its own when written alone (標準檢驗局, 放射性物料管理局), and its least
+#: length; not a branch named by its place (嘉義市分局) nor a committee (研究發展委員會: many bodies have one)
+UNIT_SHORT_FORM_ENDS = ("局", "署", "總處")
+MIN_UNIT_SHORT_FORM = 5
+
 # units every ministry has; written alone they are generic, so only parent+unit names are kept
 _GENERIC_UNITS = ("秘書處", "人事處", "會計處", "政風處", "主計處", "統計處", "法規委員會", "訴願審議委員會",
                   "秘書室", "人事室", "會計室", "政風室", "主計室", "統計室", "資訊處", "資訊室", "總務處")
@@ -43,8 +48,31 @@ class AgencyRegistry:
         if shared is not None:
             reg.add_shared_registries(Path(shared) / "data" / "registries")
         reg.add_alias_rows(default_alias_rows())
+        reg.add_unit_short_forms()
         reg.remove_not_names()
         return reg
+
+    def add_unit_short_forms(self) -> None:
+        """A named unit written alone (decision 1): ``標準檢驗局`` for 經濟部標準檢驗局, ``放射性物料管理局``.
+
+        Taken from the registry's own full names <parent><unit> whose parent is a registry name too, when the
+        unit has five or more characters, is a bureau or administration (``UNIT_SHORT_FORM_ENDS``)
+        and belongs to one body only (not 資訊管理處, which many have).
+        """
+        owners: dict[str, set[str]] = {}
+        for name, canonical in self.names.items():
+            if name != normalize_text(canonical):
+                continue  # full names only
+            for k in range(2, len(name) - MIN_UNIT_SHORT_FORM + 1):
+                unit = name[k:]
+                if name[:k] in self.names and unit.endswith(UNIT_SHORT_FORM_ENDS) and _looks_like_name(unit) \
+                        and not unit.endswith(("分局", "分署")) \
+                        and not unit.startswith(("各", "所屬", "及", "暨", "附屬", "關於")) \
+                        and not unit.endswith(_GENERIC_UNITS):
+                    owners.setdefault(unit, set()).add(canonical)
+        for unit, canonicals in owners.items():
+            if len(canonicals) == 1 and unit not in self.names:
+                self.add(unit, next(iter(canonicals)))
 
     def remove_not_names(self) -> None:
         """Leave out generic names (``data/agency_not_names.tsv``) and hospitals, universities, schools, companies."""
