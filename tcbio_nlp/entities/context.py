@@ -21,10 +21,10 @@ import re
 from ..constants import ALL_HAN, HAN
 
 # an issuer code of at most three ideographs, then 字第 and a number: the prefix of a document number
-_DOCUMENT_NUMBER = re.compile(rf"\s*([{HAN}]{{0,3}})字\s*第?\s*號?\s*[A-Za-z]?\s*\d")
-#: the longest issuer code (name + the characters before 字第) taken for part of a document number:
-#: FDA藥, 衛署健保 (4) are codes; 行政院 + 院臺規 (6), 行政院衛生署 + 衛署醫 (9) are the issuer then its number
-MAX_DOCUMENT_CODE = 5
+_DOCUMENT_NUMBER = re.compile(rf"\s*[{HAN}]{{0,3}}字\s*第?\s*號?\s*[A-Za-z]?\s*\d")
+#: the longest name taken for the code of a document number: an acronym or two ideographs (FDA藥字, 衛署食字); a
+#: longer name before the code is its issuer and a body (gold: 行政院衛生署衛署醫字第…, 行政院院臺規字第…)
+MAX_CODE_NAME = 2
 
 # words that end the name of a law, regulation, table or document: a name that starts such a title is part of it
 _REGULATION_END = ("要點", "辦法", "標準", "規程", "規則", "細則", "編制表", "須知", "條例", "準則", "作業程序",
@@ -54,8 +54,9 @@ _MEETING = re.compile("會(?![同商銜簽辦計核])")
 
 def document_number_prefix(text: str, a: int, b: int) -> bool:
     """Whether ``text[a:b]`` is (part of) the issuer code of a document number (G1): ``FDA``藥字第…."""
-    m = _DOCUMENT_NUMBER.match(text, b)
-    return m is not None and (b - a) + len(m.group(1)) <= MAX_DOCUMENT_CODE
+    if b - a > MAX_CODE_NAME and not text[a:b].isascii():
+        return False
+    return _DOCUMENT_NUMBER.match(text, b) is not None
 
 
 def regulation_title(text: str, a: int, b: int) -> bool:
