@@ -36,6 +36,8 @@ _NO_BARE_BRAND = ("tfda_device_licences_hearing_aids_G3300", "health_food_tfda19
                   "twcore_CodeSystem_TWMedicationDeviceFDA")
 
 _QUOTES = (('"', '"'), ("“", "”"), ("〝", "〞"))
+# an English name and the quoted maker right after it, before any parenthesis: WEIDOS F.C. TABLETS 150MG "WEIDAR"
+_EN_WITH_MAKER = re.compile(r'^([^()（）"“”]*?[^\s()（）"“”]\s*(?:"[^"]+"|“[^”]+”))')
 # a parenthesis inside an English registered name, and what it holds
 _INNER_PAREN = re.compile(r"\s*[（(]([^（()）]+)[）)]")
 MAX_PAREN = 40
@@ -175,13 +177,17 @@ def split_bilingual(name: str) -> tuple[str, str]:
 
 
 # a trailing parenthesis holds the ingredient, except those that belong to the name: (未滅菌), (含利多卡因), a
-# flavour (舒清喉錠(檸檬口味), 桂格喝的燕麥(原味)), a formulation code (克里密絲輸注液（N9G15E）)
+# flavour (舒清喉錠(檸檬口味), 桂格喝的燕麥(原味)), a dosage form (莎林生理食鹽水(沖洗液)), a formulation code
+# (克里密絲輸注液（N9G15E）)
 _CODE_LETTER = "A-ZＡ-Ｚ"
-NAME_PART_PAREN = (r"(?:[^（()）]*(?:滅菌|含|口味|風味|原味)[^（()）]*"
+NAME_PART_PAREN = (r"(?:[^（()）]*(?:滅菌|含|口味|風味|原味)[^（()）]*|[^（()）]*[液劑]"
                    rf"|[{_CODE_LETTER}]+\d[{_CODE_LETTER}\d]*|\d+[{_CODE_LETTER}][{_CODE_LETTER}\d]*)[）)]")
 #: a trailing parenthesis that does not belong to the name it follows (the name ends before it)
 TRAILING_INGREDIENT = re.compile(rf"\s*[（(](?!{NAME_PART_PAREN})[^（()）]*[）)]\s*$")
 _TRAILING_INGREDIENT = TRAILING_INGREDIENT
+# a parenthesised ingredient followed by the maker in brand quotes, at the end of a name
+_INGREDIENT_THEN_MAKER = re.compile(
+    rf'\s*[（(](?!{NAME_PART_PAREN})[^（()）]*[）)]\s*(?:"[^"]*"|“[^”]*”|〝[^〞]*〞)\s*$')
 # a status note after a registered name (珍藍藻錠 (暫停生產)): never part of the name
 _STATUS_PAREN = re.compile(r"暫停|停產|停止|不得|失效|註銷|廢止")
 # what follows an English registered name: (INGREDIENT) and the quoted maker, "CHINTENG"
@@ -189,7 +195,10 @@ _EN_TAIL = re.compile(r'(?:\s*(?:\([^()]*\)|"[^"]*"|“[^”]*”))+\s*$')
 
 
 def bare_name(name: str, english: bool = False) -> str:
-    """A registered name without the trailing ingredient (and, for English, the quoted maker)."""
+    """A registered name without the trailing ingredient (and, for English, the quoted maker); a Chinese name
+    without a parenthesised ingredient and the quoted maker after it (G10:
+    防栓塞腸溶微粒膠囊100公絲（乙醯水楊酸）〝井田〞 → 防栓塞腸溶微粒膠囊100公絲)."""
+    name = _INGREDIENT_THEN_MAKER.sub("", name).strip()
     name = _TRAILING_INGREDIENT.sub("", name).strip()
     return _EN_TAIL.sub("", name).strip() if english else name
 
@@ -303,6 +312,9 @@ def written_forms(entry: list[str], ingredients: set[str], not_name_parens: froz
         if head and not _HAN_CHAR.search(head) and (m.group(1).split()[0].upper() in ingredients
                                                     or head.split()[-1].upper() in _EN_FORM_WORDS):
             fulls.append(head)
+    quoted = _EN_WITH_MAKER.match(en)
+    if quoted:  # decision 8: a brand in quotes at the end of an English name is part of it (… "WEIDAR" (RANITIDINE))
+        fulls.append(quoted.group(1))
     for full in fulls:
         # DEXAMETHASONE "SWISS" → not DEXAMETHASONE; a three-character name only with its dosage form (金胃錠)
         long_enough = len(full) >= 4 or (len(full) == 3 and full.endswith(ZH_DOSAGE_FORMS))

@@ -388,6 +388,8 @@ class ProductGazetteer(AgencyGazetteer):
         upper = text.upper()
         if len(upper) != len(text):  # a few letters change length when upper-cased (ß → SS)
             upper = text
+        # a line break inside a Latin name is a space (Keppra\nFilm-Coated Tablets)
+        upper = _LATIN_WRAP.sub(" ", upper)
         return [(a, b, self.label) for a, b in _longest_matches(self._automaton, upper, text)]
 
 
@@ -397,6 +399,8 @@ _PER_UNIT = rf"(?:[ ]?/[ ]?(?:\d[\d.,]*[ ]?)?{_UNIT})?"
 _STRENGTH_AFTER = re.compile(rf"[ ]?\d[\d.,]*[ ]?{_UNIT}{_PER_UNIT}(?![A-Za-z])", re.IGNORECASE)
 _UNIT_AFTER = re.compile(rf"[ ]?{_UNIT}{_PER_UNIT}(?![A-Za-z])", re.IGNORECASE)
 _FORM_AFTER = re.compile("|".join(ZH_DOSAGE_FORMS))
+# a single line break between two Latin characters
+_LATIN_WRAP = re.compile(r"(?<=[A-Za-z0-9.®™])\n(?=[A-Za-z0-9])")
 # at most this many entities can lie in a form and strength after a name (5 mg: one)
 MAX_JOINED = 4
 # a line that names ingredients (保健功效相關成分：安卓奎諾爾®) holds no product names by shape
