@@ -11,6 +11,7 @@ gazetteers and the value normaliser (canonical agency names).
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,12 +20,13 @@ from spacy.lookups import Lookups
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .products import TRAILING_INGREDIENT
+from .products import TRAILING_INGREDIENT, bare_name
 
 AGENCY_TABLE = "tcbio_agencies"
 PRODUCT_TABLE = "tcbio_products"
 #: longest Chinese product name kept whole by the segmenter
 MAX_LEXICON_PRODUCT = 40
+_FIRST_PAREN = re.compile(r"\s*[（(]")
 
 
 
@@ -93,9 +95,16 @@ def set_agency_names(vocab: Vocab, names: dict[str, str]) -> None:
 
 
 def lexicon_names(vocab: Vocab) -> list[str]:
-    """What the segmenter keeps whole from the tables: agency names and Chinese product names."""
+    """What the segmenter keeps whole from the tables: agency names and Chinese product names.
+
+    A product name is kept whole up to its first parenthesis: what a parenthesis holds may be an ingredient
+    that the name as annotated leaves out (``"元宙"硫黴素（喜黴素）膠囊``, ``…１００公絲（乙醯水楊酸）〝井田〞``).
+    """
     words = set(agency_names(vocab) or ())
-    words.update(n for n in product_names(vocab, chinese_only=True) or () if len(n) <= MAX_LEXICON_PRODUCT)
+    for name in product_names(vocab, chinese_only=True) or ():
+        name = _FIRST_PAREN.split(bare_name(name), maxsplit=1)[0].strip()
+        if len(name) <= MAX_LEXICON_PRODUCT:
+            words.add(name)
     return sorted(words)
 
 
