@@ -23,10 +23,10 @@ NOT_AGENCY_WORDS = re.compile(r"醫院|分院(?!檢察署)|大學|學校|股份�
 # ... but 高等法院臺中分院 is a court
 _COURT_BRANCH = re.compile(r"法院.*分院")
 
-#: the endings of a unit that is a body of its own when written alone (標準檢驗局, 放射性物料管理局), and its least
+#: the endings of a unit that is a body of its own when written alone (標準檢驗局, 工業局, 警政署), and its least
 #: length; not a branch named by its place (嘉義市分局) nor a committee (研究發展委員會: many bodies have one)
 UNIT_SHORT_FORM_ENDS = ("局", "署", "總處")
-MIN_UNIT_SHORT_FORM = 5
+MIN_UNIT_SHORT_FORM = 3
 
 # units every ministry has; written alone they are generic, so only parent+unit names are kept
 _GENERIC_UNITS = ("秘書處", "人事處", "會計處", "政風處", "主計處", "統計處", "法規委員會", "訴願審議委員會",
@@ -56,7 +56,7 @@ class AgencyRegistry:
         """A named unit written alone (decision 1): ``標準檢驗局`` for 經濟部標準檢驗局, ``放射性物料管理局``.
 
         Taken from the registry's own full names <parent><unit> whose parent is a registry name too, when the
-        unit has five or more characters, is a bureau or administration (``UNIT_SHORT_FORM_ENDS``)
+        unit has three or more characters, is a bureau or administration (``UNIT_SHORT_FORM_ENDS``)
         and belongs to one body only (not 資訊管理處, which many have).
         """
         owners: dict[str, set[str]] = {}
