@@ -137,3 +137,20 @@ def test_agency_gazetteer_knows_local_bodies_courts_and_foreign_acronyms(vocab: 
     norm.initialize()
     assert norm.registry.canonical("屏東縣衛生局") == "屏東縣政府衛生局"
     assert norm.registry.canonical("衛生署疾病管制局") == "行政院衛生署疾病管制局"
+
+
+def test_segmenter_keeps_product_names_whole_only_up_to_a_parenthesis(vocab: Vocab) -> None:
+    from tcbio_nlp.resources import lexicon_names
+
+    words = set(lexicon_names(vocab))
+    # the registered name 防栓塞腸溶微粒膠囊１００公絲（乙醯水楊酸）〝井田〞: ingredient and maker are left out (G10)
+    assert "防栓塞腸溶微粒膠囊100公絲" in {normalize_text(w) for w in words}
+    assert not any("（" in w or "(" in w for w in words if "膠囊" in w)
+
+
+def test_latin_product_name_broken_by_a_line_is_found_and_quoted_makers_belong_to_english_names(vocab: Vocab) -> None:
+    gaz = ProductGazetteer(vocab=vocab)
+    gaz.initialize()
+    assert "Eliquis\nFilm-Coated Tablet 5mg" in _found(gaz, "如Eliquis\nFilm-Coated Tablet 5mg）")
+    text = '產品：溫美眼眼藥水 WINMEGEN OPHTHALMIC SOLUTION "WINSTON"\n許可證字號：'
+    assert 'WINMEGEN OPHTHALMIC SOLUTION "WINSTON"' in _found(gaz, text)
