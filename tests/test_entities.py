@@ -276,3 +276,17 @@ def test_money_spans_follow_the_guidelines(nlp, text, expected) -> None:
 def test_licence_numbers_as_the_records_print_them(nlp, licence) -> None:
     text = f"產品：某藥\n許可證字號：{licence}\n批號：A123"
     assert (licence, "LICENSE_NO") in _pipeline_ents(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "canonical"),
+    [
+        ("歐盟EMA也建議撤銷許可", "歐盟EMA", "歐洲藥品管理局"),
+        ("邀請台灣衛生福利部次長出席", "台灣衛生福利部", "衛生福利部"),
+        ("今天主計總\n  處也在場", "主計總\n  處", "行政院主計總處"),
+        ("衛生福利部\n\n教　育　部令\n", "教　育　部", "教育部"),
+    ],
+)
+def test_names_with_a_country_or_layout_get_the_canonical_name(nlp, text, name, canonical) -> None:
+    ent = next(e for e in nlp(text).ents if e.text == name)
+    assert ent._.norm == {"canonical": canonical}

@@ -136,7 +136,8 @@ class AgencyRegistry:
             self.names[key] = canonical
 
     def canonical(self, name: str) -> str | None:
-        return self.names.get(normalize_text(name).replace(" ", ""))
+        """The canonical name of a name as written (its whitespace, a line wrap or letter spacing, left out)."""
+        return self.names.get("".join(normalize_text(name).split()))
 
     def __len__(self) -> int:
         return len(self.names)
