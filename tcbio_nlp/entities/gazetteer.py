@@ -250,8 +250,10 @@ class AgencyGazetteer:
         for tok in doc[i: i + MAX_UNIT_WORDS]:
             word = norm[tok.idx: tok.idx + len(tok)]
             b = tok.idx + len(tok)
-            # a one-character unit word closes a stretch (國立感染症研究 + 所) though 所 is also a function word
-            closes = tok.i > i and word in UNIT_SUFFIXES
+            # a one-character unit word closes a stretch (國立感染症研究 + 所) though 所 is also a function word,
+            # and a word that starts a unit word (委員 + 會) is part of it though 委員 is also a title
+            closes = (tok.i > i and word in UNIT_SUFFIXES) or any(
+                len(sfx) > len(word) and norm.startswith(sfx, tok.idx) for sfx in UNIT_SUFFIXES)
             if not _CHINESE_WORD.fullmatch(word) or (word in _NOT_IN_UNIT and not closes) or tok.i in found or \
                     (tok.i > i and doc[tok.i - 1].whitespace_):
                 return end
