@@ -34,7 +34,7 @@ CHINESE_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "�
                   "七": 7, "八": 8, "九": 9}
 #: the formal (financial) digits 壹貳參… used by the highest numbering style
 FORMAL_DIGITS = {"壹": 1, "貳": 2, "參": 3, "叁": 3, "叄": 3, "肆": 4, "伍": 5, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
-SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "千": 1000}
+SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"萬": 10**4, "億": 10**8, "兆": 10**12}
 
 # -- numbering styles of Taiwan government documents, highest first (annotation guidelines) ------

@@ -36,6 +36,11 @@ _NO_BARE_BRAND = ("tfda_device_licences_hearing_aids_G3300", "health_food_tfda19
                   "twcore_CodeSystem_TWMedicationDeviceFDA")
 
 _QUOTES = (('"', '"'), ("“", "”"), ("〝", "〞"))
+# an English name and the quoted maker right after it, before any parenthesis: WEIDOS F.C. TABLETS 150MG "WEIDAR"
+_EN_WITH_MAKER = re.compile(r'^([^()（）"“”]*?[^\s()（）"“”]\s*(?:"[^"]+"|“[^”]+”))')
+# a parenthesis inside an English registered name, and what it holds
+_INNER_PAREN = re.compile(r"\s*[（(]([^（()）]+)[）)]")
+MAX_PAREN = 40
 # a brand quote at the start of a registered Chinese name: "晟德"…, “晟德”…, 〝晟德〞…, 「晟德」…
 _QUOTED_PREFIX = re.compile(r'^\s*["“〝「]([^"”〞」]{1,12})["”〞」]\s*(.+)$')
 _PARENS = re.compile(r"[（(]([^（()）]*)[）)]")
@@ -57,6 +62,8 @@ _ZH_FORMS = sorted([
     "鼻用噴霧劑", "吸入劑", "吸入器", "吸入粉劑", "貼片", "貼布", "栓劑", "陰道錠", "洗劑", "乳液", "溶液", "液",
     "濃縮液", "濃縮輸注液", "外用液", "漱口水", "膠囊劑", "錠劑", "溶液劑", "液劑",
 ], key=len, reverse=True)
+#: the Chinese dosage forms (written after a brand, part of a product name)
+ZH_DOSAGE_FORMS = tuple(_ZH_FORMS)
 # English dosage-form and packaging words: the brand ends before the first of them
 _EN_FORM_WORDS = frozenset("""
 TABLET TABLETS TAB TABS CAPSULE CAPSULES CAP CAPS INJECTION INJECTIONS INJ SOLUTION SOLUTIONS SUSPENSION
@@ -107,32 +114,91 @@ def read_product_registries(shared: str | Path | None) -> list[list[str]]:
     out = []
     for entry in entries:
         entry = [" ".join((v or "").split()) for v in entry]
-        if not entry[2] and entry[4] != "health_food_tfda19":  # recall names carry both: 亞恬膜衣錠50毫克 ATENO…
-            entry[1], entry[2] = split_bilingual(entry[1])
-        if entry[1] or entry[2]:
-            out.append(entry)
+        if entry[4] == "drug_recall_tfda34":  # one recall may name several products: 金胃錠、悅目愛福液、克黴安乳膏
+            names = [split_bilingual(name) for name in split_products(entry[1])]
+        elif not entry[2] and entry[4] != "health_food_tfda19":  # names carrying both: 亞恬膜衣錠50毫克 ATENO…
+            names = [split_bilingual(entry[1])]
+        else:
+            names = [(entry[1], entry[2])]
+        for zh, en in names:
+            if (zh or en) and not _NOT_A_NAME.search(zh):
+                out.append([entry[0], zh, en, *entry[3:]])
     return out
+
+
+# what a recall's 產品 field says instead of a name: 包裝室所發現之「生產流程進度表」內所列之所有產品, 凍晶注射劑產品
+_NOT_A_NAME = re.compile(r"產品|「|所列|以下")
+
+
+# a list separator between two product names (not between two strengths: 500公絲、1公克)
+_PRODUCT_SEPARATOR = re.compile(r"\s*[、；;]\s*(?![\d０-９.．])")
+
+
+def split_products(field: str) -> list[str]:
+    """The product names of a recall record's 產品 field, which may list several.
+
+    ``熱風可鎮膠囊、痢博新膠囊、"木村"胃散`` → three names; a Chinese name and its English name
+    written as two items (``好視多眼用懸浮液0.2公絲/公撮 、 FOXONE OPHTHALMIC …``) stay one, and the
+    parenthesised lot numbers of a name (``（批號M127）``) are left out.
+    """
+    pieces = [p.strip() for p in _PRODUCT_SEPARATOR.split(_LOT_NUMBER.sub("", field)) if p.strip()]
+    names: list[str] = []
+    for piece in pieces:
+        if names and not _HAN_CHAR.search(piece) and _HAN_CHAR.search(names[-1]) and \
+                not re.search("[A-Za-z]{3}", names[-1]):
+            names[-1] = f"{names[-1]} {piece}"  # the English name of the Chinese name before it
+        elif piece:
+            names.append(piece)
+    return names
+
+
+_LOT_NUMBER = re.compile(r"\s*[（(]\s*批號[^（()）]*[）)]")
+_HAN_CHAR = re.compile("[\u3400-\u9fff]")
 
 
 _BILINGUAL = re.compile(r"^(.*[\u3400-\u9fff][^A-Za-z\u3400-\u9fff]*?)\s*([A-Za-z\"“][^\u3400-\u9fff]*)$")
 
 
 def split_bilingual(name: str) -> tuple[str, str]:
-    """A registered name written Chinese then English → (Chinese, English); else (name, "")."""
+    """A registered name written Chinese then English → (Chinese, English); else (name, "").
+
+    A brand quote closing the Chinese name stays with it (``…25公絲"強生"BETHANECHOL …``), and an English
+    name in parentheses loses them (``美胰持續性藥效錠30公絲 (MEZIDE MR TABLETS 30MG "LOTUS")``).
+    """
     m = _BILINGUAL.match(name)
-    if m and sum(c.isalpha() and c.isascii() for c in m.group(2)) >= 3:
-        return m.group(1).strip(), m.group(2).strip()
-    return name, ""
+    if not m or sum(c.isalpha() and c.isascii() for c in m.group(2)) < 3:
+        return name, ""
+    zh, en = m.group(1).strip(), m.group(2).strip()
+    if zh.count('"') % 2 and en.startswith('"'):
+        zh, en = zh + '"', en[1:].strip()
+    if zh.endswith(("(", "（")) and en.endswith((")", "）")) and en.count("(") < en.count(")"):
+        zh, en = zh[:-1].strip(), en[:-1].strip()
+    return zh, en
 
 
-# a trailing parenthesis holds the ingredient, except (未滅菌) and (含…), which belong to the name
-_TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]\s*$")
+# a trailing parenthesis holds the ingredient, except those that belong to the name: (未滅菌), (含利多卡因), a
+# flavour (舒清喉錠(檸檬口味), 桂格喝的燕麥(原味)), a dosage form (莎林生理食鹽水(沖洗液)), a formulation code
+# (克里密絲輸注液（N9G15E）)
+_CODE_LETTER = "A-ZＡ-Ｚ"
+NAME_PART_PAREN = (r"(?:[^（()）]*(?:滅菌|含|口味|風味|原味)[^（()）]*|[^（()）]*[液劑]"
+                   rf"|[{_CODE_LETTER}]+\d[{_CODE_LETTER}\d]*|\d+[{_CODE_LETTER}][{_CODE_LETTER}\d]*)[）)]")
+#: a trailing parenthesis that does not belong to the name it follows (the name ends before it)
+TRAILING_INGREDIENT = re.compile(rf"\s*[（(](?!{NAME_PART_PAREN})[^（()）]*[）)]\s*$")
+_TRAILING_INGREDIENT = TRAILING_INGREDIENT
+# a parenthesised ingredient followed by the maker in brand quotes, at the end of a name
+_INGREDIENT_THEN_MAKER = re.compile(
+    rf'\s*[（(](?!{NAME_PART_PAREN})[^（()）]*[）)]\s*(?:"[^"]*"|“[^”]*”|〝[^〞]*〞)\s*$')
+# a status note after a registered name (珍藍藻錠 (暫停生產)): never part of the name
+_STATUS_PAREN = re.compile(r"暫停|停產|停止|不得|失效|註銷|廢止")
 # what follows an English registered name: (INGREDIENT) and the quoted maker, "CHINTENG"
 _EN_TAIL = re.compile(r'(?:\s*(?:\([^()]*\)|"[^"]*"|“[^”]*”))+\s*$')
 
 
 def bare_name(name: str, english: bool = False) -> str:
-    """A registered name without the trailing ingredient (and, for English, the quoted maker)."""
+    """A registered name without the trailing ingredient (and, for English, the quoted maker); a Chinese name
+    without a parenthesised ingredient and the quoted maker after it (G10:
+    防栓塞腸溶微粒膠囊100公絲（乙醯水楊酸）〝井田〞 → 防栓塞腸溶微粒膠囊100公絲)."""
+    name = _INGREDIENT_THEN_MAKER.sub("", name).strip()
     name = _TRAILING_INGREDIENT.sub("", name).strip()
     return _EN_TAIL.sub("", name).strip() if english else name
 
@@ -143,8 +209,29 @@ def _csv_rows(path: Path) -> Iterator[dict]:
             yield from csv.DictReader(f)
 
 
+# salts, ions and joining words of generic drug names (MORPHINE SULFATE, SODIUM CHLORIDE, DEXTROSE IN SALINE)
+_SALT_WORDS = frozenset("""
+SULFATE SULPHATE HYDROCHLORIDE HCL HCI HYDROBROMIDE PHOSPHATE SODIUM POTASSIUM CALCIUM MAGNESIUM ZINC CHLORIDE
+ACETATE CITRATE MALEATE TARTRATE BITARTRATE BROMIDE BESYLATE MESYLATE FUMARATE SUCCINATE NITRATE OXIDE HYDROXIDE
+CARBONATE BICARBONATE GLUCONATE LACTATE DIHYDRATE MONOHYDRATE TRIHYDRATE ANHYDROUS DISODIUM SALINE WATER IN AND
+WITH & +
+""".split())
+# Chinese names that are an ingredient by their shape: a salt or ion first (硫酸嗎啡, 鹽酸配西汀, 氯化鉀), a
+# vitamin (維生素B6)
+_ZH_GENERIC = re.compile(r"^(?:鹽酸|硫酸|磷酸|醋酸|碳酸|檸檬酸|枸櫞酸|氫氧化|氯化|溴化|碘化|維生素|維他命)")
+
+
+def generic_entry(entry: list[str], ingredients: set[str]) -> bool:
+    """An entry named after its ingredient: every word of its English brand is an ingredient or a salt word
+    (``AMPICILLIN CAPSULES``, ``MORPHINE SULFATE TABLETS``, ``SODIUM CHLORIDE INJECTION``)."""
+    words = english_brand(entry[2]).upper().split() if entry[2] else []
+    return bool(words) and all(w in _SALT_WORDS or w in ingredients for w in words)
+
+
 def ingredient_names(shared: str | Path | None, entries: Iterable[list[str]] = ()) -> set[str]:
-    """Ingredient names, upper-cased: NHI generic groups and the parenthesised parts of registered names."""
+    """Ingredient names, upper-cased: NHI generic groups, the parenthesised parts of registered names, and the
+    Chinese and English brands of entries named after their ingredient (``generic_entry``: 安比西林膠囊 /
+    AMPICILLIN CAPSULES → 安比西林, AMPICILLIN)."""
     names: set[str] = set()
     if shared is not None:
         for path in sorted((Path(shared) / "data" / "registries" / "nhi_drug_usage_2022_2024").glob("*.csv")):
@@ -153,11 +240,17 @@ def ingredient_names(shared: str | Path | None, entries: Iterable[list[str]] = (
                 if group:
                     names.add(group)
                     names.update(w for w in re.split(r"[\s&+/]+", group) if len(w) >= 4)
+    entries = list(entries)
     for entry in entries:
-        for part in _PARENS.findall(entry[1]):
+        for part in _PARENS.findall(entry[1]) + _PARENS.findall(entry[2]):
             for word in re.split(r"[、,，及與]", part):
                 if word.strip():
                     names.add(normalize_text(word.strip()).upper())
+    for entry in entries:
+        if generic_entry(entry, names):
+            names.add(normalize_text(english_brand(entry[2])).upper())
+            if entry[1]:
+                names.add(normalize_text(chinese_brand(entry[1])[1]).upper())
     return names
 
 
@@ -200,19 +293,37 @@ def brand_fires_alone(brand: str, ingredients: set[str]) -> bool:
     if key.isascii():
         letters = sum(c.isalpha() for c in key)
         return letters >= 4 and not all(w in _COMMON_WORDS or w in ingredients for w in key.split())
-    return len(key) >= 3 and not key.endswith(_ZH_CLASS_ENDINGS)
+    return len(key) >= 3 and not key.endswith(_ZH_CLASS_ENDINGS) and not _ZH_GENERIC.match(key)
 
 
-def written_forms(entry: list[str], ingredients: set[str]) -> list[str]:
-    """The forms an entry is written in (see the module docstring); all are matched whole."""
+def written_forms(entry: list[str], ingredients: set[str], not_name_parens: frozenset[str] = frozenset()) -> list[str]:
+    """The forms an entry is written in (see the module docstring); all are matched whole.
+
+    ``not_name_parens``: parenthesised parts that name an ingredient of the product (a health food's 保健功效相關成分:
+    ``引藻™片(小球藻W-87)`` is written ``引藻™片``, annotation decision G10).
+    """
     zh, en = entry[1], entry[2]
     bare = entry[4] not in _NO_BARE_BRAND
     forms: set[str] = set()
-    for full in (bare_name(zh), bare_name(en, english=True)):
-        if len(full) >= 4 and form_key(full) not in ingredients:  # DEXAMETHASONE "SWISS" → not DEXAMETHASONE
+    fulls = [bare_name(zh), bare_name(en, english=True)]
+    for name in list(fulls):  # a Latin name ends before an ingredient in parentheses inside it (G10):
+        m = _INNER_PAREN.search(name)  # Ozurdex (dexamethasone intravitreal implant) 0.7mg → Ozurdex
+        head = name[: m.start()].strip() if m else ""
+        if head and not _HAN_CHAR.search(head) and (m.group(1).split()[0].upper() in ingredients
+                                                    or head.split()[-1].upper() in _EN_FORM_WORDS):
+            fulls.append(head)
+    quoted = _EN_WITH_MAKER.match(en)
+    if quoted:  # decision 8: a brand in quotes at the end of an English name is part of it (… "WEIDAR" (RANITIDINE))
+        fulls.append(quoted.group(1))
+    for full in fulls:
+        # DEXAMETHASONE "SWISS" → not DEXAMETHASONE; a three-character name only with its dosage form (金胃錠)
+        long_enough = len(full) >= 4 or (len(full) == 3 and full.endswith(ZH_DOSAGE_FORMS))
+        if long_enough and form_key(full) not in ingredients:
             forms.add(full)
-    if not bare and len(zh) >= 4:  # a food's or device's parenthesis is part of its name: 桂格喝的燕麥(原味)
-        forms.add(zh)
+    paren = _PARENS.search(zh[-MAX_PAREN:]) if zh.endswith((")", "）")) else None
+    if not bare and len(zh) >= 4 and not (paren and (paren.group(1) in not_name_parens
+                                                     or _STATUS_PAREN.search(paren.group(1)))):
+        forms.add(zh)  # a food's or device's parenthesis is part of its name: 桂格喝的燕麥(原味)
     if zh:
         maker, brand = chinese_brand(zh)
         m = _QUOTED_PREFIX.match(bare_name(zh))
@@ -231,6 +342,20 @@ def written_forms(entry: list[str], ingredients: set[str]) -> list[str]:
     return sorted(f for f in forms if f.strip())
 
 
+def health_food_ingredient_parens(shared: str | Path | None) -> frozenset[str]:
+    """The trailing parenthesised parts of health-food names that name the food's ingredient: their ideographs
+    occur in its 保健功效相關成分 (``引藻™片(小球藻W-87)``: 小球藻). Flavours and forms (原味, 飲品) do not."""
+    out = set()
+    if shared is not None:
+        for row in _csv_rows(Path(shared) / "data" / "registries" / "health_food_tfda19" / "19_2.csv"):
+            name = " ".join((row.get("中文品名") or "").split())
+            m = _PARENS.search(name[-MAX_PAREN:]) if name.endswith((")", "）")) else None
+            han = "".join(_HAN_CHAR.findall(m.group(1))) if m else ""
+            if han and han in (row.get("保健功效相關成分") or ""):
+                out.add(m.group(1))
+    return frozenset(out)
+
+
 def form_key(text: str) -> str:
     """The matching key of a written form: normalised, upper-cased, spaces collapsed."""
     return " ".join(normalize_text(text).upper().split())
@@ -243,9 +368,10 @@ def product_table(shared: str | Path | None) -> dict:
     for entry in entries:  # the holder of a licence, wherever one registry has it
         entry[3] = entry[3] or holders.get(entry[0], "")
     ingredients = ingredient_names(shared, entries)
+    not_name_parens = health_food_ingredient_parens(shared)
     forms: dict[str, list[int]] = {}
     for i, entry in enumerate(entries):
-        for form in written_forms(entry, ingredients):
+        for form in written_forms(entry, ingredients, not_name_parens):
             ids = forms.setdefault(form_key(form), [])
             if i not in ids:
                 ids.append(i)

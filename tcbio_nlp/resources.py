@@ -20,13 +20,14 @@ from spacy.lookups import Lookups
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+from .products import TRAILING_INGREDIENT, bare_name
+
 AGENCY_TABLE = "tcbio_agencies"
 PRODUCT_TABLE = "tcbio_products"
 #: longest Chinese product name kept whole by the segmenter
 MAX_LEXICON_PRODUCT = 40
+_FIRST_PAREN = re.compile(r"\s*[（(]")
 
-# (未滅菌) and (含…) belong to registered names; other trailing parentheses hold the ingredient
-_TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]\s*$")
 
 
 @registry.misc("tcbio.resources.v1")
@@ -39,18 +40,18 @@ def create_resources(tw_agencies_json: str | None = None, tfda_dir: str | None =
     forms, for the product gazetteer; their registered Chinese names are kept whole by the segmenter.
     """
     from .products import product_table
-    from .values.agency import AgencyRegistry
+    from .values.agency import AgencyRegistry, default_country_names
 
     lookups = Lookups()
     agencies = AgencyRegistry.from_sources(Path(tw_agencies_json) if tw_agencies_json else None,
                                            shared=Path(shared) if shared else None)
-    lookups.add_table(AGENCY_TABLE, {"names": agencies.names})
+    lookups.add_table(AGENCY_TABLE, {"names": agencies.names, "countries": default_country_names()})
     chinese = tfda_product_names(tfda_dir, columns=("中文品名",))
     other = sorted(set(tfda_product_names(tfda_dir)) - set(chinese))
     table = {"chinese": chinese, "other": other}
     if shared:
         table.update(product_table(shared))
-        registered = {_TRAILING_INGREDIENT.sub("", e[1]).strip() for e in table["entries"]}
+        registered = {TRAILING_INGREDIENT.sub("", e[1]).strip() for e in table["entries"]}
         table["chinese"] = sorted(set(chinese) | {n for n in registered if len(n) >= 2})
     lookups.add_table(PRODUCT_TABLE, table)
     return lookups
@@ -71,6 +72,13 @@ def agency_names(vocab: Vocab) -> dict[str, str] | None:
     return vocab.lookups.get_table(AGENCY_TABLE).get("names")
 
 
+def agency_countries(vocab: Vocab) -> list[str] | None:
+    """Countries written before an agency name as part of it, or None when the vocab's agency table has none."""
+    if not vocab.lookups.has_table(AGENCY_TABLE):
+        return None
+    return vocab.lookups.get_table(AGENCY_TABLE).get("countries")
+
+
 def product_names(vocab: Vocab, chinese_only: bool = False) -> list[str] | None:
     """Registered product names (the Chinese column, or both columns), or None without a product table."""
     if not vocab.lookups.has_table(PRODUCT_TABLE):
@@ -87,9 +95,16 @@ def set_agency_names(vocab: Vocab, names: dict[str, str]) -> None:
 
 
 def lexicon_names(vocab: Vocab) -> list[str]:
-    """What the segmenter keeps whole from the tables: agency names and Chinese product names."""
+    """What the segmenter keeps whole from the tables: agency names and Chinese product names.
+
+    A product name is kept whole up to its first parenthesis: what a parenthesis holds may be an ingredient
+    that the name as annotated leaves out (``"元宙"硫黴素（喜黴素）膠囊``, ``…１００公絲（乙醯水楊酸）〝井田〞``).
+    """
     words = set(agency_names(vocab) or ())
-    words.update(n for n in product_names(vocab, chinese_only=True) or () if len(n) <= MAX_LEXICON_PRODUCT)
+    for name in product_names(vocab, chinese_only=True) or ():
+        name = _FIRST_PAREN.split(bare_name(name), maxsplit=1)[0].strip()
+        if len(name) <= MAX_LEXICON_PRODUCT:
+            words.add(name)
     return sorted(words)
 
 
@@ -108,7 +123,7 @@ def tfda_product_names(tfda_dir: str | Path | None, columns: tuple[str, ...] = (
             with open(path, encoding="utf8") as f:
                 for row in csv.DictReader(f):
                     for column in columns:
-                        name = _TRAILING_INGREDIENT.sub("", (row.get(column) or "").strip()).strip()
+                        name = TRAILING_INGREDIENT.sub("", (row.get(column) or "").strip()).strip()
                         if len(name) >= 2:
                             names.add(name)
     return sorted(names)

@@ -57,6 +57,7 @@ from spacy_pkuseg import inference as _pkuseg_inference
 from spacy_pkuseg.config import config as pkuseg_config
 
 from .constants import ALL_HAN, IDEOGRAPH_RANGES
+from .entities.context import layout_gaps
 from .entities.patterns import compile_patterns
 from .normalization import normalize_text, segmenter_text
 from .pkuseg_features import PkusegFeatures, original_node_features
@@ -66,8 +67,6 @@ _NOT_IDEOGRAPH_RE = re.compile(f"[^{ALL_HAN}]")
 _SPACE_RE = re.compile(r"\s")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CJK = ALL_HAN
-# a single line break (with spaces around it) between two ideographs: a PDF line wrap
-_WRAP_RE = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n[ \t]*(?=[{_CJK}])")
 # never split inside: ASCII letters/digits, number separators between digits, a trailing %
 _ATOM_RE = re.compile(r"[A-Za-z0-9]+(?:[.,:][0-9]+)*%?")
 # always a boundary: ideograph | ASCII letter, ideograph | punctuation or symbol (Unicode
@@ -82,6 +81,10 @@ _SPLIT_RE = re.compile(
     rf"|(?<=[{_BULLETS}])|(?=[{_BULLETS}])"
     # a comma between two Latin words without a space (Social,BPJS,Kesehatan) separates them
     r"|(?<=[A-Za-z])(?=,[A-Za-z])|(?<=[A-Za-z],)(?=[A-Za-z])"
+    # a parenthesis opening or closing two or more letters or digits after a Latin word is a word of its own
+    # (150MG(RANITIDINE), CHMP(The): the treebank writes every bracket alone but in f(x), g(x)
+    r"|(?<=[A-Za-z0-9])(?=\([A-Za-z0-9][A-Za-z0-9-])|(?<=[A-Za-z0-9]\()(?=[A-Za-z0-9][A-Za-z0-9-])"
+    r"|(?<=[A-Za-z0-9]{2})(?=\))|(?<=[A-Za-z0-9]{2}\))(?=[A-Za-z0-9])"
 )
 _PKUSEG_FILES = ("features.msgpack", "weights.npz")
 # Stands for an ideograph the model has no feature for. A model trained with rare ideographs
@@ -201,7 +204,8 @@ class Segmenter:
         return spans
 
     def _lexicon_spans(self, norm: str, start: int, end: int) -> list[tuple[int, int]]:
-        """Longest lexicon names in norm[start:end], leftmost first (also across PDF line wraps).
+        """Longest lexicon names in norm[start:end], leftmost first (also across PDF line wraps and the
+        spaces of a letter-spaced heading, ``教　育　部``: ``entities.context.layout_gaps``).
 
         A name that begins or ends with an ASCII letter/digit must not continue a Latin word or
         number (``NIH`` is not found in ``NIHON``).
@@ -209,7 +213,7 @@ class Segmenter:
         auto = self._automaton
         assert auto is not None
         text = norm[start:end]
-        cuts = [m.span() for m in _WRAP_RE.finditer(text)] if "\n" in text else []
+        cuts = layout_gaps(text)
         if not cuts:
             found = [(e + 1 - n, e + 1) for e, n in auto.iter_long(text)]
         else:  # match on the text with the wraps removed, map the offsets back

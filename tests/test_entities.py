@@ -149,3 +149,144 @@ def test_agency_inside_a_quoted_title_is_not_an_agency(nlp, text, predicted, exp
     assert _ents(doc) == expected
     # nor does the gazetteer find the name there
     assert _ents(nlp.get_pipe("tcbio_agency_gazetteer")(nlp.make_doc(text))) == expected
+
+
+# -- issue 11: examples written for the issue (not from any evaluation set), through the whole pipeline ----------
+def _pipeline_ents(nlp, text: str) -> list[tuple[str, str]]:
+    return _ents(nlp(text))
+
+
+def test_issue_examples_products_with_trademark_signs(nlp) -> None:
+    # a Latin name with ® attached is a product (guidelines: trademark signs are inside), registered or not
+    assert ("Keytruda®", "PRODUCT") in _pipeline_ents(nlp, "醫師處方Keytruda®時應注意免疫相關不良反應。")
+    # the parenthesised ingredient stays out (guidelines: Lipitor®（atorvastatin） → Lipitor®)
+    assert ("Ozempic®", "PRODUCT") in _pipeline_ents(nlp, "本署核准Ozempic®（semaglutide）注射劑用於第二型糖尿病。")
+    # dosage form and strength written with the name are one span (guidelines: Lipitor® 10mg)
+    assert _pipeline_ents(nlp, "Eliquis®膜衣錠 5 mg") == [("Eliquis®膜衣錠 5 mg", "PRODUCT")]
+
+
+def test_issue_examples_local_bodies_and_courts(nlp) -> None:
+    assert _pipeline_ents(nlp, "屏東縣政府衛生局及前鎮區衛生所配合辦理") == [
+        ("屏東縣政府衛生局", "AGENCY"), ("前鎮區衛生所", "AGENCY")]
+    assert _pipeline_ents(nlp, "本案經臺灣臺北地方法院判決確定") == [("臺灣臺北地方法院", "AGENCY")]
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # the model's label loses to a full registry name (issue 11: 屏東縣政府衛生局 as PRODUCT)
+        ("屏東縣政府衛生局及前鎮區衛生所配合辦理", [("屏東縣政府衛生局", "PRODUCT")],
+         [("屏東縣政府衛生局", "AGENCY"), ("前鎮區衛生所", "AGENCY")]),
+        # registry names written together that cross the model's span win
+        ("由衛福部國健署推動計畫", [("國健署推動", "AGENCY")], [("衛福部國健署", "AGENCY")]),
+        # a longer AGENCY of the model containing the registry name stays (a unit written after it)
+        ("請衛福部食藥署藥品組說明", [("衛福部食藥署藥品組", "AGENCY")], [("衛福部食藥署藥品組", "AGENCY")]),
+        # never over MONEY or LICENSE_NO
+        ("補助新臺幣3萬元", [("新臺幣3萬元", "MONEY")], [("新臺幣3萬元", "MONEY")]),
+    ],
+)
+def test_registry_names_win_over_another_label_or_a_crossing_span(nlp, text, predicted, expected) -> None:
+    doc = nlp.get_pipe("tcbio_agency_gazetteer")(_with_ents(nlp, text, predicted))
+    assert _ents(doc) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the issuer code of a document number is not a body (G1); the issuer written before it is
+        ("文號：105年4月18日 FDA藥字第1051404139號", []),
+        ("中華民國97年10月6日行政院衛生署衛署醫字第0970206855號令", [("行政院衛生署", "AGENCY")]),
+        # the name that opens an unquoted regulation title is part of it (G8)
+        ("部　　長　林某\n\n經濟部標準檢驗局檢驗規費收費標準\n", []),
+        # the gazette and the cabinet meeting (G25) are not the body; the body that approves is
+        ("刊登行政院公報，並陳報行政院會。", []),
+        ("本計畫經行政院核定。", [("行政院", "AGENCY")]),
+        # a hospital run by a body, and a body fused with a title (decision 7k)
+        ("前衛生署基隆醫院急診科主任", []),
+        ("你做過經濟部長，對產業很熟", []),
+        ("衛福部長期照顧司表示", [("衛福部長期照顧司", "AGENCY")]),
+        # a standard named after the body
+        ("全面實施PIC/S GMP之國際標準", []),
+        # a declared alias that is a generic reference is not a body
+        ("行政院衛生署（以下簡稱本署）辦理查驗登記，本署得終止委託。", [("行政院衛生署", "AGENCY")]),
+    ],
+)
+def test_names_inside_other_names_and_generic_references(nlp, text, expected) -> None:
+    assert [e for e in _pipeline_ents(nlp, text) if e[1] == "AGENCY"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a letter-spaced heading and a line wrap (G3, G27) hide no name
+        ("衛生福利部\n\n教　育　部令\n", ["衛生福利部", "教　育　部"]),
+        ("今天主計總\n  處也在場", ["主計總\n  處"]),
+        ("資料來源:衛生福利部 食品藥物管理署\n", ["衛生福利部 食品藥物管理署"]),
+        # table cells stay two names
+        ("薛某\t行政院衛生署\t食品衛生處\t科長", ["行政院衛生署", "食品衛生處"]),
+        # a country written before the body is part of its name (decision 7a), "our country" is not
+        ("歐盟EMA也建議撤銷許可", ["歐盟EMA"]),
+        ("邀請台灣衛生福利部次長出席", ["台灣衛生福利部"]),
+        ("我國衛生署自民國六十年起", ["衛生署"]),
+        # a named unit written alone (decision 1), from the registry's full name 經濟部標準檢驗局
+        ("檢送標準檢驗局書面報告", ["標準檢驗局"]),
+        # a unit of several words and a one-character unit word
+        ("研習行程主要在日本厚生省國立感染症研究所與日本化學", ["日本厚生省國立感染症研究所"]),
+        ("報請衛生福利部國民年金監理會備查", ["衛生福利部國民年金監理會"]),
+    ],
+)
+def test_agency_names_across_layout_with_countries_and_units(nlp, text, expected) -> None:
+    assert [t for t, label in _pipeline_ents(nlp, text) if label == "AGENCY"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quoted name followed by its licence number; a name written after a licence number (quotes outside)
+        ("禁止製造「促進激素針」（動物藥製字第3835號）及「滅蟲精」（動物藥製字第3869號）",
+         ["促進激素針", "滅蟲精"]),
+        ("回收衛署醫器輸字第006908號 樂母麗避孕器，並通知醫療院所", ["樂母麗避孕器"]),
+        # a trademark sign on a strain code or in a list of ingredients names no product
+        ("保健功效相關成分：安卓奎諾爾® (Antroquinonol®)", []),
+        ("每份含GMNL®-263乳酸菌", []),
+    ],
+)
+def test_products_by_context_and_shape(nlp, text, expected) -> None:
+    assert [t for t, label in _pipeline_ents(nlp, text) if label == "PRODUCT"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年預估要虧損500億元到600億元。", ["500億元到600億元"]),
+        ("處新臺幣三萬元以上十五萬元以下罰鍰。", ["新臺幣三萬元以上十五萬元"]),  # G24: 以下 stays out
+        ("一劑疫苗動輒4、500元甚至要600元", ["4、500元", "600元"]),
+        ("裁處罰鍰新臺幣壹佰萬元整。", ["新臺幣壹佰萬元"]),
+        ("共計二百六十九點四十八億元", ["二百六十九點四十八億元"]),
+        # a numbered item is not a spoken range, and a lone 參 is a word, not a numeral
+        ("說明：\n一、二十萬元以下之罰鍰", ["二十萬元"]),
+        ("中文品名：活力蔘元素膠囊", []),
+    ],
+)
+def test_money_spans_follow_the_guidelines(nlp, text, expected) -> None:
+    assert [t for t, label in _pipeline_ents(nlp, text) if label == "MONEY"] == expected
+
+
+@pytest.mark.parametrize("licence", ["衛署成字第007869號", "內衛藥製000465號", "衛部健食規字第000041號"])
+def test_licence_numbers_as_the_records_print_them(nlp, licence) -> None:
+    text = f"產品：某藥\n許可證字號：{licence}\n批號：A123"
+    assert (licence, "LICENSE_NO") in _pipeline_ents(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "canonical"),
+    [
+        ("歐盟EMA也建議撤銷許可", "歐盟EMA", "歐洲藥品管理局"),
+        ("邀請台灣衛生福利部次長出席", "台灣衛生福利部", "衛生福利部"),
+        ("今天主計總\n  處也在場", "主計總\n  處", "行政院主計總處"),
+        ("衛生福利部\n\n教　育　部令\n", "教　育　部", "教育部"),
+    ],
+)
+def test_names_with_a_country_or_layout_get_the_canonical_name(nlp, text, name, canonical) -> None:
+    ent = next(e for e in nlp(text).ents if e.text == name)
+    assert ent._.norm == {"canonical": canonical}

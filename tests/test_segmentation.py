@@ -133,6 +133,25 @@ def test_agency_broken_by_a_line_break_stays_whole(nlp_seg) -> None:
     assert_whole(doc, "衛福部食\n藥署")
 
 
+def test_agency_in_a_letter_spaced_heading_is_one_token(nlp_seg) -> None:
+    doc = nlp_seg("衛生福利部\n\n教　育　部令\n")
+    assert "教　育　部" in [t.text for t in doc]  # G3: the spaced name is one name; 令 is its own word
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("ULSAFE F.C.TABLETS 150MG(RANITIDINE)", ["150MG", "(", "RANITIDINE", ")"]),
+        ("歐洲CHMP(The Agency’s Committee)", ["CHMP", "(", "The"]),
+        ("Oncoginase(L-asparaginase)注射劑", ["Oncoginase", "("]),
+    ],
+)
+def test_a_parenthesis_after_a_latin_word_is_a_word_of_its_own(nlp_seg, text: str, words: list[str]) -> None:
+    toks = tokens(nlp_seg, text)
+    i = toks.index(words[0])
+    assert toks[i: i + len(words)] == words
+
+
 def test_unseen_ideographs_go_to_the_model_as_one_symbol(nlp_seg) -> None:
     from tcbio_nlp.segmentation import UNKNOWN_CHAR, unknown_char_table
 
@@ -229,3 +248,5 @@ def test_shipped_tokenizer_segments_domain_and_general_text(shipped) -> None:
     assert "衛部藥製字第058540號" in [t.text for t in doc]
     # a GSD-style general sentence (dev-s2) segments as the treebank does
     assert tokens(shipped.tokenizer, "大多數的加長型禮車則是租車公司的財產。")[-4:] == ["公司", "的", "財產", "。"]
+    # a parenthesis around one letter is left to the model: the treebank writes f(x) as one word
+    assert "f(x" in tokens(shipped.tokenizer, "函數f(x)的值")

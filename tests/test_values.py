@@ -36,6 +36,34 @@ def test_money_range_gives_low_and_high() -> None:
     assert parse_money("新臺幣 1 億至 2 億元")["low"] == Decimal(100000000)
 
 
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        # a range of two full amounts (guidelines: a range is one span), and G24's 以上 … 以下 fine range
+        ("500億元至600億元", "50000000000", "60000000000"),
+        ("新臺幣十萬元以上三十萬元", "100000", "300000"),
+        ("四百多元至六百多元", "400", "600"),
+        # a spoken range of two neighbouring digits: "four or five hundred"
+        ("4、500元", "400", "500"),
+        ("三、四十萬元", "300000", "400000"),
+    ],
+)
+def test_ranges_written_out_give_low_and_high(text: str, low: str, high: str) -> None:
+    assert parse_money(text) == {"low": Decimal(low), "high": Decimal(high), "currency": "TWD"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("新臺幣壹佰貳拾萬元", "1200000"), ("二百六十九點四十八億元", "26948000000"), ("三點五萬元", "35000")],
+)
+def test_formal_numerals_and_the_chinese_decimal_point(text: str, value: str) -> None:
+    assert parse_money(text) == {"value": Decimal(value), "currency": "TWD"}
+
+
+def test_a_list_of_two_amounts_is_not_a_spoken_range() -> None:
+    assert parse_money("4、6元") is None  # 4 and 6 are not neighbours: no amount to read
+
+
 def test_vague_amount_has_no_value_but_a_currency() -> None:
     assert parse_money("數千萬元") == {"value": None, "currency": "TWD"}
 
@@ -59,6 +87,20 @@ def test_shared_prefix_list_lists_each_number() -> None:
 
 def test_document_numbers_are_not_licences() -> None:
     assert parse_licence("第17條之1") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("內衛藥製000465號", "內衛藥製字第000465號"),  # 字 and 第 missing as printed in a recall record
+        ("衛署成字第007869號", "衛署成字第007869號"),
+        ("衛部健食規字第000041號", "衛部健食規字第000041號"),
+        ("動物藥製字第F0184號", "動物藥製字第F0184號"),
+        ("動物藥製字第07419", "動物藥製字第07419號"),  # 號 missing in a veterinary list
+    ],
+)
+def test_licence_forms_of_the_records_get_their_canonical_form(text: str, canonical: str) -> None:
+    assert parse_licence(text)["canonical"] == canonical
 
 
 @pytest.mark.parametrize(

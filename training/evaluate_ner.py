@@ -1,7 +1,7 @@
 """Entities of a pipeline against the gold corpora: per label, per genre, seen vs unseen genres, old splits.
 
     python training/evaluate_ner.py [--model tcbio_zh_core] [--report training/reports/ner.md]
-                                    [--data corpora/genre/test.jsonl ...]
+                                    [--data corpora/genre/test.jsonl ... | --split dev ...]
 
 Without ``--data`` it scores the genre corpus (``corpora/genre/test.jsonl`` — whole documents of
 every genre, none of them trained on — and ``dev.jsonl``) and the old seeds split
@@ -9,7 +9,9 @@ every genre, none of them trained on — and ``dev.jsonl``) and the old seeds sp
 An entity counts as correct only with exact character offsets and label (spaCy's ``PRFScore``
 does the counting). For correctly found MONEY and LICENSE_NO entities with a hand-written
 ``gold_norm`` the pipeline's ``span._.norm`` is compared with it. Errors are listed for dev
-only: test errors are never printed, so that nobody tunes on them.
+only: test errors are never printed, so that nobody tunes on them. ``--split dev`` (or ``train``,
+``seeds-dev``, …) scores named splits alone, e.g. while working on the rules: ``--split dev --errors``
+lists every dev error without running the test split at all.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from tcbio_nlp.corpora import LABELS  # noqa: E402
 GENRE_TEST = ROOT / "corpora/genre/test.jsonl"
 GENRE_DEV = ROOT / "corpora/genre/dev.jsonl"
 SEEDS_TEST = ROOT / "corpora/ner/seeds-test.jsonl"
+#: ``--split`` names: the genre corpus splits and the seeds corpus splits
+SPLITS = {**{s: ROOT / f"corpora/genre/{s}.jsonl" for s in ("train", "dev", "test")},
+          **{f"seeds-{s}": ROOT / f"corpora/ner/seeds-{s}.jsonl" for s in ("train", "dev", "test")}}
 
 
 def norm_as_gold(label: str, norm: dict | None) -> str | None:
@@ -227,10 +232,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", default="tcbio_zh_core", help="shipped pipeline name or a pipeline directory")
     ap.add_argument("--data", type=Path, nargs="*", default=None,
                     help="JSONL sets to score (default: genre test and dev, old seeds test)")
-    ap.add_argument("--errors", action="store_true", help="also list the errors of every set (never for test reports)")
+    ap.add_argument("--split", nargs="*", choices=sorted(SPLITS), default=None,
+                    help="score these named splits only (genre train/dev/test, seeds-train/dev/test)")
+    ap.add_argument("--errors", action="store_true", help="also list the errors of every set except a test split")
     ap.add_argument("--report", type=Path, default=None, help="write the Markdown report here")
     args = ap.parse_args(argv)
-    sets = args.data or [p for p in (GENRE_TEST, GENRE_DEV, SEEDS_TEST) if p.exists()]
+    if args.data and args.split:
+        ap.error("--data and --split are alternatives")
+    sets = args.data or [SPLITS[s] for s in args.split or ()] or \
+        [p for p in (GENRE_TEST, GENRE_DEV, SEEDS_TEST) if p.exists()]
     for path in sets:
         if not path.exists():
             sys.exit(f"no such corpus file: {path}")
@@ -241,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
     md = [f"# NER evaluation\n\nModel `{args.model}`. Command: `{command}`.\n",
           "Exact character offsets and label; one row of gold per span. Test errors are not listed.\n"]
     for path in sets:
-        md += evaluate_set(nlp, path, unseen, errors=args.errors or "dev" in path.stem)
+        md += evaluate_set(nlp, path, unseen, errors=("dev" in path.stem or args.errors) and "test" not in path.stem)
     md.append(f"Evaluated in {time.time() - t0:.0f} s.")
     text = "\n".join(md) + "\n"
     print(text.split("### Errors")[0] if len(text) > 20000 else text)

@@ -2,8 +2,11 @@
 
 Like scispaCy's abbreviation detector, a self-contained component with one clear
 algorithm: find the 以下簡稱/下稱 declaration, take the AGENCY entity right before
-the parenthesis as the long form, mark every later mention of the alias as AGENCY,
-and record ``doc._.aliases`` (alias → long form) for the value normaliser.
+the parenthesis as the long form, mark every later mention of the alias as AGENCY (not
+where it is part of another name: ``衛生署基隆醫院``, a document number, a title),
+and record ``doc._.aliases`` (alias → long form) for the value normaliser. An alias
+that is a generic reference (``本署``, ``本局``, ``該會``, ``我國駐外館處``: the guidelines list 本院,
+該署, 本局 as generic) is recorded but not marked.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (doc._.aliases)
 from ..normalization import doc_norm_text
-from .spans import StatelessPipe, add_entities, char_spans
+from .context import part_of_other_name
+from .spans import StatelessPipe, add_entities, char_spans, inside_title
 
+# aliases that refer to the body as "this/that/our …": generic references (guidelines), never marked
+_GENERIC_ALIAS = re.compile(r"^(?:本|該|此|其|我|貴|我國|本國)")
 _DECLARATION = re.compile(
     r"[(（]\s*(?:以下|下)?(?:簡稱|稱)\s*[「『“]?([^()（）「」『』“”、，,。\s]{2,12}?)[」』”]?\s*[)）]"
 )
@@ -45,8 +51,11 @@ class AliasDetector(StatelessPipe):
         if aliases:
             matches: list[tuple[int, int, str]] = []
             for alias, start in declared_at.items():
+                if _GENERIC_ALIAS.match(alias):
+                    continue
                 for m in re.finditer(re.escape(alias), text):
-                    if m.start() >= start:
+                    if m.start() >= start and not part_of_other_name(text, m.start(), m.end()) \
+                            and not inside_title(text, m.start(), m.end()):
                         matches.append((m.start(), m.end(), "AGENCY"))
             add_entities(doc, char_spans(doc, matches), overwrite=False)
         doc._.aliases = aliases

@@ -9,11 +9,22 @@ together become one, and an AGENCY directly followed by a unit no component foun
 (農業部 + 高雄區農業改良場, 國發會 + 產業發展處) is extended over it — up to six Chinese
 words, none of them a function word, the last ending in a unit word (``UNIT_SUFFIXES``).
 A match directly followed by a word that makes it part of a law, plan or event name
-(組織法, 計畫, 研討會…), or inside a quoted title (「美國 FDA 申請查驗登記實務」), is skipped.
+(組織法, 計畫, 研討會…), inside a quoted title (「美國 FDA 申請查驗登記實務」), in a document number, an
+unquoted regulation title or a meeting (``context.part_of_other_name``) is skipped. Names are also found
+across the layout whitespace that may break them (a line wrap, a letter-spaced heading: ``教　育　部``).
+A country written before an agency is part of its name (decision 7a: ``美國 FDA``, ``歐盟EMA``,
+``台灣衛生福利部``; the countries of ``data/country_names.tsv``).
+
+Merging with earlier components: a match is added where nothing was found and replaces the entities it
+wholly contains; a registry name of four or more characters also wins over a PRODUCT it overlaps (the
+statistical model's ``屏東縣政府衛生局`` as PRODUCT) and over an AGENCY whose edges it crosses
+(``_registry_wins``). It never replaces a LICENSE_NO or MONEY, and an AGENCY that contains it stays
+(the model's longer ``衛福部食藥署藥品組``).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,20 +39,23 @@ from spacy.vocab import Vocab
 
 from ..constants import HAN
 from ..normalization import doc_norm_text, normalize_text
-from ..resources import agency_names, product_names, product_registry, set_agency_names
-from ..values.agency import AgencyRegistry, default_agency_patterns
+from ..products import ZH_DOSAGE_FORMS
+from ..resources import agency_countries, agency_names, product_names, product_registry, set_agency_names
+from ..values.agency import AgencyRegistry, default_agency_patterns, default_country_names, default_product_patterns
+from .context import compact_view, document_number_prefix, layout_gaps, part_of_other_name, span_in_text
 from .rules import SUBJECT_VERBS
 from .spans import add_entities, char_spans, inside_title
 
 # a name followed by one of these is part of a law, plan, event or award name, not a body
 DEFAULT_BLOCKING_SUFFIXES = [
     "組織法", "組織條例", "組織規程", "處務規程", "設置條例", "計畫", "方案", "專案", "研討會", "論壇", "獎",
-    "辦法", "要點", "條例", "法規", "補助", "科專", "大樓",
+    "辦法", "要點", "條例", "法規", "補助", "科專", "大樓", "公報", "公司",
 ]
 
 
 # words that end the name of an agency's unit (not 院: 衛福部 + 醫院 is a hospital)
-UNIT_SUFFIXES = ("中心", "分署", "分局", "分所", "署", "司", "處", "局", "組", "室", "科", "館", "所", "場")
+UNIT_SUFFIXES = ("中心", "分署", "分局", "分所", "署", "司", "處", "局", "組", "室", "科", "館", "所", "場", "工廠",
+                 "委員會", "監理會", "審議會", "諮議會", "諮詢會")
 # words that never sit inside a unit name: conjunctions, prepositions, determiners (所屬, 該),
 # verbs that start a clause after a name (國衛院受經濟部…, 農業科技研究院建置…), titles (工研院副總)
 _NOT_IN_UNIT = frozenset([
@@ -49,7 +63,7 @@ _NOT_IN_UNIT = frozenset([
     "建置", "設立", "設置", "成立", "推動", "辦理", "補助", "委託", "輔導", "協助", "支持", "提供", "邀請",
     "合作", "主辦", "執行", "規劃", "籌設", "核定", "法人", "副總", "院長", "部長", "署長", "局長", "主任",
     "所長", "處長", "司長", "執行長", "主委", "次長", "代表", "委員",
-    *SUBJECT_VERBS, "改善", "審理",
+    *SUBJECT_VERBS, "改善", "審理", "諮詢",
 ])
 # words that end in a unit character without being a unit: rooms and labs are places
 # (國家實驗研究院跨領域核心實驗室 → 國家實驗研究院), and verbs and common nouns (亞蔬-世界蔬菜中心簽署)
@@ -57,10 +71,19 @@ _NOT_UNIT_ENDINGS = ("實驗室", "研究室", "工作室", "教室", "會議室
                      "市場", "現場", "會場", "立場", "場所", "診所", "事務所", "處所", "好處", "到處", "學科", "專科",
                      "分組", "改組", "判處",
                      # buildings and places a body runs are not its units (加拿大地質調查局 + 博物館)
-                     "機場", "博物館", "美術館", "紀念館", "體育館", "迎賓館")
+                     "機場", "博物館", "美術館", "紀念館", "體育館", "迎賓館",
+                     # a hospital's departments follow the hospital, not the body that runs it (decision 7)
+                     "內科", "外科", "兒科", "婦產科", "急診科", "眼科", "牙科", "骨科", "皮膚科", "精神科",
+                     "家醫科", "復健科", "耳鼻喉科", "泌尿科", "神經科", "放射科", "麻醉科")
+# a unit word followed by 長 is a title (衛生署侯署長, 藥品組潘組長): the name ends before it
+_TITLE_AFTER = "長"
+# a hospital or school in the stretch: what follows is its department, not a unit of the body
+_NOT_A_BODY = ("醫院", "大學", "學校")
 _CHINESE_WORD = re.compile(f"[{HAN}]+")
 MAX_UNIT_WORDS = 6
 MAX_UNITS = 3
+#: longest country name written before an agency, with the space that may follow it
+MAX_COUNTRY = 6
 
 
 @Language.factory(
@@ -92,6 +115,7 @@ class AgencyGazetteer:
         self.patterns: list[str] = default_agency_patterns()
         self._automaton: ahocorasick.Automaton | None = None
         self._blocker: re.Pattern | None = None
+        self._country_rx: re.Pattern | None = None
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, tw_agencies_json: str | None = None,
@@ -106,6 +130,9 @@ class AgencyGazetteer:
 
     def _load_names(self) -> None:
         self.registry = AgencyRegistry(agency_names(self.vocab))
+        countries = agency_countries(self.vocab) or default_country_names()
+        self._country_rx = re.compile("(?:" + "|".join(map(re.escape, sorted(countries, key=len, reverse=True)))
+                                      + r")[ \u3000]?$") if countries else None
         self._compile()
 
     def _compile(self) -> None:
@@ -119,30 +146,46 @@ class AgencyGazetteer:
             else None
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, "AGENCY") of every registry name and health station in a normalised text."""
+        return [(a, b, "AGENCY") for a, b, _ in self.registry_matches(text)]
+
+    def registry_matches(self, text: str) -> list[tuple[int, int, bool]]:
+        """(start, end, strong): ``strong`` for registry names of four or more characters (``_registry_wins``)."""
         if self._automaton is None or not len(self.registry):
             return []
-        chosen = [[a, b] for a, b in _longest_matches(self._automaton, text, text)]
+        gaps = layout_gaps(text)
+        if gaps:  # 教　育　部, 主計總\n  處: matched on the text without the layout whitespace
+            compact, offsets = compact_view(text, gaps)
+            chosen = [span_in_text(offsets, a, b) for a, b in _longest_matches(self._automaton, compact, compact)]
+        else:
+            chosen = _longest_matches(self._automaton, text, text)
         merged: list[list[int]] = []
-        for a, b in chosen:  # parent + unit written together → one span
-            if merged and merged[-1][1] == a and not text[a - 1].isascii():
+        for a, b in chosen:
+            if document_number_prefix(text, a, b):  # FDA藥字第…號: a document number
+                continue
+            if merged and merged[-1][1] == a and not text[a - 1].isascii():  # parent + unit → one span
                 merged[-1][1] = b
             else:
                 merged.append([a, b])
         taken = [False] * len(text)
         for a, b in merged:
             taken[a:b] = [True] * (b - a)
+        strong = {(a, b) for a, b in merged if b - a >= 4}
         for rx in self.patterns:  # health stations: <place>衛生所
             merged.extend([m.start(), m.end()] for m in re.finditer(rx, text) if not any(taken[m.start():m.end()]))
         out = []
         for a, b in sorted(merged):
-            if self._blocked_after(text, b) or inside_title(text, a, b):
+            if self._blocked_after(text, b) or inside_title(text, a, b) or part_of_other_name(text, a, b):
                 continue
-            out.append((a, b, "AGENCY"))
+            out.append((a, b, (a, b) in strong))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
         norm = doc_norm_text(doc)
-        add_entities(doc, char_spans(doc, self.matches(norm)), overwrite=self.overwrite_ents)
+        found = self.registry_matches(norm)
+        if not self.overwrite_ents:
+            doc.ents = _registry_wins(doc, char_spans(doc, [(a, b, "AGENCY") for a, b, strong in found if strong]))
+        add_entities(doc, char_spans(doc, [(a, b, "AGENCY") for a, b, _ in found]), overwrite=self.overwrite_ents)
         if self.extend_units and doc.ents:
             doc.ents = self.join_units(doc, norm)
         return doc
@@ -157,10 +200,13 @@ class AgencyGazetteer:
         found = {e.start for e in doc.ents}
         out: list[Span] = []
         for ent in doc.ents:
-            if ent.label_ == "AGENCY" and out and out[-1].label_ == "AGENCY" and out[-1].end == ent.start \
-                    and not doc[ent.start - 1].whitespace_:
+            if ent.label_ == "AGENCY" and out and out[-1].label_ == "AGENCY" and \
+                    self._one_body(norm, out[-1], ent):
                 ent = Span(doc, out.pop().start, ent.end, label="AGENCY")
             if ent.label_ == "AGENCY":
+                start = self._country_start(norm, token_at, ent.start_char, out[-1].end_char if out else 0)
+                if start < ent.start_char:  # 美國 FDA, 歐盟EMA (decision 7a)
+                    ent = Span(doc, token_at[start], ent.end, label="AGENCY")
                 end = ent.end_char
                 for _ in range(MAX_UNITS):  # 中央研究院 + 生醫轉譯研究中心 + 創服育成專題中心
                     new_end = self._unit_end(doc, norm, token_at, found, end)
@@ -171,6 +217,26 @@ class AgencyGazetteer:
                     ent = doc.char_span(ent.start_char, end, label="AGENCY") or ent
             out.append(ent)
         return out
+
+    def _one_body(self, norm: str, left: Span, right: Span) -> bool:
+        """Two AGENCY entities written together name one body: nothing between them, or layout whitespace
+        where the two together are a registry name (``衛生福利部 食品藥物管理署``, G27)."""
+        between = norm[left.end_char:right.start_char]
+        if not between:
+            return True
+        if between != " " and not (between.count("\n") == 1 and between.strip(" \n") == ""):
+            return False  # a tab or a blank line separates table cells and list items
+        return normalize_text(left.text + right.text) in self.registry.names
+
+    def _country_start(self, norm: str, token_at: dict[int, int], start: int, limit: int) -> int:
+        """Where a country written right before an agency name starting at ``start`` begins, else ``start``."""
+        if self._country_rx is None:
+            return start
+        m = self._country_rx.search(norm, max(limit, start - MAX_COUNTRY), start)
+        if m is None or m.start() not in token_at or (m.start() > 0 and norm[m.start() - 1].isascii()
+                                                      and norm[m.start() - 1].isalnum()):
+            return start
+        return m.start()
 
     def _unit_end(self, doc: Doc, norm: str, token_at: dict[int, int], found: set[int], end: int) -> int:
         """End of the unit name written directly after an agency name ending at ``end``, else ``end``.
@@ -183,14 +249,21 @@ class AgencyGazetteer:
             return end
         for tok in doc[i: i + MAX_UNIT_WORDS]:
             word = norm[tok.idx: tok.idx + len(tok)]
-            if not _CHINESE_WORD.fullmatch(word) or word in _NOT_IN_UNIT or tok.i in found or \
+            b = tok.idx + len(tok)
+            # a one-character unit word closes a stretch (國立感染症研究 + 所) though 所 is also a function word,
+            # and a word that starts a unit word (委員 + 會) is part of it though 委員 is also a title
+            closes = (tok.i > i and word in UNIT_SUFFIXES) or any(
+                len(sfx) > len(word) and norm.startswith(sfx, tok.idx) for sfx in UNIT_SUFFIXES)
+            if not _CHINESE_WORD.fullmatch(word) or (word in _NOT_IN_UNIT and not closes) or tok.i in found or \
                     (tok.i > i and doc[tok.i - 1].whitespace_):
                 return end
-            if word.endswith(UNIT_SUFFIXES) and (tok.i > i or len(word) > 1):
-                b = tok.idx + len(tok)
-                if norm.endswith(_NOT_UNIT_ENDINGS, end, b):
+            if any(w in word for w in _NOT_A_BODY):
+                return end
+            if norm.endswith(UNIT_SUFFIXES, end, b) and (tok.i > i or len(word) > 1):
+                if norm.endswith(_NOT_UNIT_ENDINGS, end, b) or norm.startswith(_TITLE_AFTER, b) or \
+                        document_number_prefix(norm, tok.idx, b):
                     return end
-                return end if self._blocked_after(norm, b) else b
+                return end if self._blocked_after(norm, b) or part_of_other_name(norm, end, b) else b
         return end
 
     def _blocked_after(self, text: str, b: int) -> bool:
@@ -254,8 +327,27 @@ class ProductGazetteer(AgencyGazetteer):
     def __init__(self, name: str = "tcbio_product_gazetteer", **kwargs: Any) -> None:
         super().__init__(name, **kwargs)
         self.blocking_suffixes = []
-        self.patterns = []
+        self.patterns = default_product_patterns()
+        self._shapes = [re.compile(rx) for rx in self.patterns]
         self.min_length = 4
+
+    def __call__(self, doc: Doc) -> Doc:
+        norm = doc_norm_text(doc)
+        add_entities(doc, char_spans(doc, self.matches(norm) + self.shape_matches(norm)), overwrite=self.overwrite_ents)
+        if doc.ents:
+            doc.ents = join_form_and_strength(doc, norm)
+        return doc
+
+    def shape_matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Names by shape (``data/entity_patterns.json``: ``Keytruda®``), not where the line lists ingredients."""
+        out = []
+        for rx in self._shapes:
+            for m in rx.finditer(text):
+                a, b = m.span("name") if "name" in rx.groupindex else m.span()
+                line = text[text.rfind("\n", max(0, a - MAX_CUE_DISTANCE), a) + 1: a]
+                if _INGREDIENT_CUE not in line[-MAX_CUE_DISTANCE:]:
+                    out.append((a, b, self.label))
+        return out
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, tfda_dir: str | None = None, min_length: int = 4) -> None:
@@ -280,9 +372,11 @@ class ProductGazetteer(AgencyGazetteer):
         self._compile()
 
     def _data(self) -> dict:
-        return {"min_length": self.min_length}
+        return {"min_length": self.min_length, "patterns": self.patterns}
 
     def _set_data(self, data: dict) -> None:
+        self.patterns = data.get("patterns", default_product_patterns())
+        self._shapes = [re.compile(rx) for rx in self.patterns]
         if "names" in data:  # a pipeline saved before the names moved to the vocab
             self.registry = AgencyRegistry(data["names"])
             self._compile()
@@ -296,7 +390,84 @@ class ProductGazetteer(AgencyGazetteer):
         upper = text.upper()
         if len(upper) != len(text):  # a few letters change length when upper-cased (ß → SS)
             upper = text
+        # a line break inside a Latin name is a space (Keppra\nFilm-Coated Tablets)
+        upper = _LATIN_WRAP.sub(" ", upper)
         return [(a, b, self.label) for a, b in _longest_matches(self._automaton, upper, text)]
+
+
+# a strength: number and unit, per unit (10 mg/ml); the unit alone after a name that ends in its number
+_UNIT = r"(?:mg|mcg|µg|g|ml|iu|毫克|公絲|微克|毫升|公撮|公克|單位|國際單位|%)"
+_PER_UNIT = rf"(?:[ ]?/[ ]?(?:\d[\d.,]*[ ]?)?{_UNIT})?"
+_STRENGTH_AFTER = re.compile(rf"[ ]?\d[\d.,]*[ ]?{_UNIT}{_PER_UNIT}(?![A-Za-z])", re.IGNORECASE)
+_UNIT_AFTER = re.compile(rf"[ ]?{_UNIT}{_PER_UNIT}(?![A-Za-z])", re.IGNORECASE)
+_FORM_AFTER = re.compile("|".join(ZH_DOSAGE_FORMS))
+# a single line break between two Latin characters
+_LATIN_WRAP = re.compile(r"(?<=[A-Za-z0-9.®™])\n(?=[A-Za-z0-9])")
+# at most this many entities can lie in a form and strength after a name (5 mg: one)
+MAX_JOINED = 4
+# a line that names ingredients (保健功效相關成分：安卓奎諾爾®) holds no product names by shape
+_INGREDIENT_CUE = "成分"
+MAX_CUE_DISTANCE = 30
+
+
+def join_form_and_strength(doc: Doc, norm: str) -> list[Span]:
+    """PRODUCT entities extended over the dosage form and strength written right after them (guidelines:
+    "include the dosage form, strength … when written as part of the name"): ``Eliquis®`` + ``膜衣錠 5 mg``,
+    ``Eliquis®膜衣錠 5`` + ``mg``. A PRODUCT inside the extension is taken in; any other entity stops it."""
+    ents = list(doc.ents)
+    out: list[Span] = []
+    for i, ent in enumerate(ents):
+        if out and out[-1].end > ent.start:
+            continue  # taken into the previous product
+        if ent.label_ == "PRODUCT":
+            end = ent.end_char
+            m = _FORM_AFTER.match(norm, end)
+            end = m.end() if m else end
+            m = (_UNIT_AFTER if norm[end - 1].isdigit() else _STRENGTH_AFTER).match(norm, end)
+            end = m.end() if m else end
+            if end > ent.end_char and _only_products_before(ents, i + 1, end):
+                ent = doc.char_span(ent.start_char, end, label="PRODUCT") or ent
+        out.append(ent)
+    return out
+
+
+def _only_products_before(ents: list[Span], i: int, end: int) -> bool:
+    """Whether the entities from ``ents[i]`` that start before ``end`` are PRODUCTs ending by ``end``
+    (at most ``MAX_JOINED`` of them)."""
+    for e in ents[i: i + MAX_JOINED + 1]:
+        if e.start_char >= end:
+            return True
+        if e.label_ != "PRODUCT" or e.end_char > end:
+            return False
+    return i + MAX_JOINED + 1 > len(ents)
+
+
+def _registry_wins(doc: Doc, spans: list[Span]) -> list[Span]:
+    """``doc.ents`` after the strong registry matches that win over what they overlap (module docstring).
+
+    A registry name replaces the entities it overlaps when each of them is a PRODUCT, or an AGENCY whose
+    edges it crosses (neither contains the other); never a LICENSE_NO or MONEY.
+    """
+    ents = list(doc.ents)  # in document order, non-overlapping: their ends are sorted too
+    ends = [e.end for e in ents]
+    drop: set[int] = set()
+    won: list[Span] = []
+    for s in spans:
+        i = bisect.bisect_right(ends, s.start)
+        hit = []
+        while i < len(ents) and ents[i].start < s.end:
+            hit.append(i)
+            i += 1
+        if hit and not drop.intersection(hit) and all(
+                ents[j].label_ == "PRODUCT" or (ents[j].label_ == "AGENCY" and _crosses(s, ents[j])) for j in hit):
+            drop.update(hit)
+            won.append(s)
+    return sorted([e for j, e in enumerate(ents) if j not in drop] + won, key=lambda e: e.start)
+
+
+def _crosses(a: Span, b: Span) -> bool:
+    """Two overlapping spans of which neither contains the other."""
+    return not (a.start <= b.start and b.end <= a.end) and not (b.start <= a.start and a.end <= b.end)
 
 
 def _longest_matches(automaton: ahocorasick.Automaton, searched: str, text: str) -> list[tuple[int, int]]:

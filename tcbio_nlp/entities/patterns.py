@@ -39,11 +39,33 @@ def compile_patterns(patterns: Iterable[str]) -> re.Pattern | None:
     return re.compile(NOT_INSIDE_NUMBER + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
 
 
-@registry.misc("tcbio.default_entity_patterns.v1")
-def default_entity_patterns() -> dict[str, list[str]]:
-    """The shipped pattern file, ``tcbio_nlp/data/entity_patterns.json``."""
+_PART = re.compile(r"<<([A-Z_]+)>>")
+
+
+def expand(pattern: str, parts: dict[str, str]) -> str:
+    """``pattern`` with every ``<<NAME>>`` replaced by ``parts[NAME]`` (which may hold names of its own)."""
+    for _ in range(10):
+        new = _PART.sub(lambda m: parts[m.group(1)], pattern)
+        if new == pattern:
+            return new
+        pattern = new
+    raise ValueError(f"pattern parts nested too deeply: {pattern[:80]}")
+
+
+def pattern_file() -> dict[str, list[str]]:
+    """Every label's patterns of ``tcbio_nlp/data/entity_patterns.json``, their ``<<NAME>>`` parts expanded
+    (``_defs``, and ``<<LICENSE_NO>>`` for the LICENSE_NO patterns as one alternative)."""
     path = resources.files("tcbio_nlp") / "data" / "entity_patterns.json"
     data = json.loads(path.read_text(encoding="utf8"))
+    parts = {k: f"(?:{v})" for k, v in data.get("_defs", {}).items()}
+    parts["LICENSE_NO"] = "(?:" + "|".join(f"(?:{expand(p, parts)})" for p in data.get("LICENSE_NO", [])) + ")"
+    return {label: [expand(p, parts) for p in rxs] for label, rxs in data.items() if not label.startswith("_")}
+
+
+@registry.misc("tcbio.default_entity_patterns.v1")
+def default_entity_patterns() -> dict[str, list[str]]:
+    """The LICENSE_NO and MONEY patterns of the shipped pattern file, ``tcbio_nlp/data/entity_patterns.json``."""
+    data = pattern_file()
     return {label: data[label] for label in PATTERN_LABELS if label in data}
 
 

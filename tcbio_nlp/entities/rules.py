@@ -11,12 +11,13 @@ learn:
   (`治敏健注射液 Soragen-S Injection` → two PRODUCT spans);
 - a trailing parenthesised active ingredient is outside a PRODUCT
   (`太捷信膠囊250毫克(奈諾沙星)` → `太捷信膠囊250毫克`), a parenthesised part of the
-  registered name such as `(未滅菌)` or `(含利多卡因)` is inside; a Latin name ends before
-  an ingredient in parentheses inside it (`Ezzicad (Ezetimibe) 10mg Tablets` → `Ezzicad`);
+  registered name such as `(未滅菌)`, `(含利多卡因)`, a flavour `(檸檬口味)` or a code `(N9G15E)` is inside; a
+  Latin name ends before an ingredient in parentheses inside it (`Ezzicad (Ezetimibe) 10mg Tablets` → `Ezzicad`);
 - a name never runs across a clause: a predicted AGENCY or PRODUCT ends before the first
   ，。； or blank line in it (and a PRODUCT before an enumeration comma 、);
 - an agency inside a quoted title is part of that name, not an AGENCY
-  (辦理「美國 FDA 申請查驗登記實務」課程; ``spans.inside_title``);
+  (辦理「美國 FDA 申請查驗登記實務」課程; ``spans.inside_title``), and so is one in a document number,
+  an unquoted regulation title, 行政院公報 or the meeting 行政院會 (``context.part_of_other_name``);
 - a predicted AGENCY ends before a word that starts a clause (亦, 將, 設有…) or a verb
   whose subject it is (批准, 判處…; ``CLAUSE_WORDS``), and an all-lowercase Latin word is
   not an agency;
@@ -35,12 +36,14 @@ from spacy.tokens import Doc, Span
 
 from ..constants import HAN
 from ..normalization import doc_norm_text
+from ..products import NAME_PART_PAREN
+from .context import part_of_other_name
 from .spans import StatelessPipe, inside_title, non_overlapping
 
 _CURRENCY = re.compile(r"元|幣|\$|美金|美元|歐元|日圓|英鎊|鎊|人民幣|港元|NT|US")
 _EDGE_PUNCT = "◎●○■□◆◇※★☆·•、，。：；,.:;!?！？「」『』()（）[]【】《》〈〉-–—/ \t\n"
 _OPEN_QUOTES = "\"“”'‘’〝〞"
-_TRAILING_INGREDIENT = re.compile(r"\s*[（(](?![^（()）]*(?:滅菌|含))[^（()）]*[）)]$")
+_TRAILING_INGREDIENT = re.compile(rf"\s*[（(](?!{NAME_PART_PAREN})[^（()）]*[）)]$")
 _CJK_THEN_LATIN = re.compile(rf"(?<=[{HAN}0-9%])\s+(?=[A-Za-z])")
 CJK = re.compile(f"[{HAN}]")
 # a parenthesised active ingredient inside a Latin name, more of the name after it:
@@ -102,8 +105,8 @@ class EntityRules(StatelessPipe):
         if label == "AGENCY":
             if _LOWERCASE_WORDS.fullmatch(norm, start, end):
                 return []  # "biomedical": Latin agency names are acronyms or capitalised
-            if inside_title(norm, start, end):
-                return []  # part of a quoted course, plan or law name
+            if inside_title(norm, start, end) or part_of_other_name(norm, start, end):
+                return []  # part of a quoted course, plan or law name, a document number, a meeting
             clause = next((t.idx for t in ent[1:] if t.text in CLAUSE_WORDS and t.idx < end), None)
             if clause is not None:
                 end = clause

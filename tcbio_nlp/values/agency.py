@@ -17,6 +17,17 @@ from pathlib import Path
 
 from ..normalization import normalize_text
 
+#: words that make a registry name a hospital, university, school or company (or a part of one), which the
+#: guidelines do not count as AGENCY even when the state runs them (榮民總醫院, 中央警察大學教務處)
+NOT_AGENCY_WORDS = re.compile(r"醫院|分院(?!檢察署)|大學|學校|股份有限公司")
+# ... but 高等法院臺中分院 is a court
+_COURT_BRANCH = re.compile(r"法院.*分院")
+
+#: the endings of a unit that is a body of its own when written alone (標準檢驗局, 工業局, 警政署), and its least
+#: length; not a branch named by its place (嘉義市分局) nor a committee (研究發展委員會: many bodies have one)
+UNIT_SHORT_FORM_ENDS = ("局", "署", "總處")
+MIN_UNIT_SHORT_FORM = 3
+
 # units every ministry has; written alone they are generic, so only parent+unit names are kept
 _GENERIC_UNITS = ("秘書處", "人事處", "會計處", "政風處", "主計處", "統計處", "法規委員會", "訴願審議委員會",
                   "秘書室", "人事室", "會計室", "政風室", "主計室", "統計室", "資訊處", "資訊室", "總務處")
@@ -37,7 +48,38 @@ class AgencyRegistry:
         if shared is not None:
             reg.add_shared_registries(Path(shared) / "data" / "registries")
         reg.add_alias_rows(default_alias_rows())
+        reg.add_unit_short_forms()
+        reg.remove_not_names()
         return reg
+
+    def add_unit_short_forms(self) -> None:
+        """A named unit written alone (decision 1): ``標準檢驗局`` for 經濟部標準檢驗局, ``放射性物料管理局``.
+
+        Taken from the registry's own full names <parent><unit> whose parent is a registry name too, when the
+        unit has three or more characters, is a bureau or administration (``UNIT_SHORT_FORM_ENDS``)
+        and belongs to one body only (not 資訊管理處, which many have).
+        """
+        owners: dict[str, set[str]] = {}
+        for name, canonical in self.names.items():
+            if name != normalize_text(canonical):
+                continue  # full names only
+            for k in range(2, len(name) - MIN_UNIT_SHORT_FORM + 1):
+                unit = name[k:]
+                if name[:k] in self.names and unit.endswith(UNIT_SHORT_FORM_ENDS) and _looks_like_name(unit) \
+                        and not unit.endswith(("分局", "分署")) \
+                        and not unit.startswith(("各", "所屬", "及", "暨", "附屬", "關於")) \
+                        and not unit.endswith(_GENERIC_UNITS):
+                    owners.setdefault(unit, set()).add(canonical)
+        for unit, canonicals in owners.items():
+            if len(canonicals) == 1 and unit not in self.names:
+                self.add(unit, next(iter(canonicals)))
+
+    def remove_not_names(self) -> None:
+        """Leave out generic names (``data/agency_not_names.tsv``) and hospitals, universities, schools, companies."""
+        generic = {normalize_text(n) for n in default_not_names()}
+        for key in [k for k in self.names if k in generic or (NOT_AGENCY_WORDS.search(k)
+                                                                and not _COURT_BRANCH.search(k))]:
+            del self.names[key]
 
     def add_shared_registries(self, registries: Path) -> None:
         """``agencies_derived_2024`` (current names from the organic laws, gazette short↔full pairs) and the
@@ -94,7 +136,8 @@ class AgencyRegistry:
             self.names[key] = canonical
 
     def canonical(self, name: str) -> str | None:
-        return self.names.get(normalize_text(name).replace(" ", ""))
+        """The canonical name of a name as written (its whitespace, a line wrap or letter spacing, left out)."""
+        return self.names.get("".join(normalize_text(name).split()))
 
     def __len__(self) -> int:
         return len(self.names)
@@ -110,8 +153,16 @@ def _looks_like_name(text: str) -> bool:
 
 def default_agency_patterns() -> list[str]:
     """The AGENCY shapes of ``data/entity_patterns.json`` (health stations: <place>衛生所)."""
-    path = resources.files("tcbio_nlp") / "data" / "entity_patterns.json"
-    return list(json.loads(path.read_text(encoding="utf8")).get("AGENCY", []))
+    from ..entities.patterns import pattern_file
+
+    return pattern_file().get("AGENCY", [])
+
+
+def default_product_patterns() -> list[str]:
+    """The PRODUCT shapes of ``data/entity_patterns.json`` (Keytruda®; a name next to its licence number)."""
+    from ..entities.patterns import pattern_file
+
+    return pattern_file().get("PRODUCT", [])
 
 
 #: the package's agency data files (name, canonical, source): aliases, then local bodies and courts
@@ -127,6 +178,24 @@ def default_alias_rows() -> list[tuple[str, str]]:
             rows = csv.reader((line for line in f if line.strip() and not line.startswith("#")), delimiter="\t")
             out.extend((r[0], r[1]) for r in rows if len(r) >= 2)
     return out
+
+
+def _package_rows(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file of the package, comment lines (#) left out."""
+    path = resources.files("tcbio_nlp") / "data" / name
+    with path.open(encoding="utf8") as f:
+        return [r for r in csv.reader((line for line in f if line.strip() and not line.startswith("#")),
+                                      delimiter="\t") if r]
+
+
+def default_not_names() -> list[str]:
+    """Registry names the guidelines count as generic (``data/agency_not_names.tsv``)."""
+    return [r[0] for r in _package_rows("agency_not_names.tsv")]
+
+
+def default_country_names() -> list[str]:
+    """Countries written before an agency as part of its name (``data/country_names.tsv``), normalised."""
+    return sorted({normalize_text(r[0]) for r in _package_rows("country_names.tsv")})
 
 
 def _tsv_rows(path: Path) -> list[list[str]]:

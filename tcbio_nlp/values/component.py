@@ -22,8 +22,8 @@ from spacy.vocab import Vocab
 from ..extensions import NORMS_KEY
 from ..normalization import normalize_text
 from ..products import chinese_brand, english_brand, form_key, link_value
-from ..resources import agency_names, product_registry, set_agency_names
-from .agency import AgencyRegistry, default_agency_patterns
+from ..resources import agency_countries, agency_names, product_registry, set_agency_names
+from .agency import AgencyRegistry, default_agency_patterns, default_country_names
 from .licence import parse_licence
 from .money import parse_money
 
@@ -48,6 +48,7 @@ class EntityNormalizer:
         self.registry = AgencyRegistry()
         self.products: list[list[str]] = []
         self._shapes = [re.compile(rx) for rx in default_agency_patterns()]
+        self._countries: list[str] = []
         self.product_forms: dict[str, list[int]] = {}
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
@@ -60,6 +61,7 @@ class EntityNormalizer:
 
     def _load(self) -> None:
         self.registry = AgencyRegistry(agency_names(self.vocab))
+        self._countries = sorted(agency_countries(self.vocab) or default_country_names(), key=len, reverse=True)
         self.products, self.product_forms = product_registry(self.vocab)
 
     def link_product(self, text: str) -> dict | None:
@@ -90,6 +92,10 @@ class EntityNormalizer:
                 canonical = self.registry.canonical(aliases[name]) or aliases[name]
             if canonical is None and any(rx.fullmatch(normalize_text(name)) for rx in self._shapes):
                 canonical = normalize_text(name)  # a health station is named in full by its place
+            if canonical is None:  # a country written before the name: 美國 FDA, 台灣衛生福利部 (decision 7a)
+                compact = "".join(normalize_text(name).split())
+                country = next((c for c in self._countries if compact.startswith(c) and len(compact) > len(c)), None)
+                canonical = self.registry.canonical(compact[len(country):]) if country else None
             return {"canonical": canonical} if canonical else None
         if label == "PRODUCT":
             return self.link_product(span.text)

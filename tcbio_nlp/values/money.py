@@ -15,7 +15,10 @@ _CURRENCIES = [
     ("NT$", "TWD"), ("新臺幣", "TWD"), ("臺幣", "TWD"), ("元", "TWD"),
 ]
 _ENGLISH_SCALE = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
-_RANGE_RE = re.compile(r"\s*(?:至|到|~|-)\s*")
+# joiners of a range's two bounds (G24: 新臺幣十萬元以上三十萬元 is the range 100000-300000)
+_RANGE_RE = re.compile(r"\s*(?:至|到|~|～|-|－|以上)\s*")
+# a spoken range of two neighbouring digits: 4、500元 (400 to 500), 四、五百元, 三、四十萬元
+_NEIGHBOURS_RE = re.compile(r"^\s*(\d|[一二三四五六七八])、(\d|[二三四五六七八九])")
 
 
 def parse_money(text: str) -> dict | None:
@@ -35,6 +38,13 @@ def parse_money(text: str) -> dict | None:
     if re.search(r"[數幾]", body):
         return {"value": None, "currency": currency}
     body = body.replace("多", "").replace("餘", "")
+    neighbours = _NEIGHBOURS_RE.match(body)
+    if neighbours:  # the high bound is written out; the low one scales the same way
+        high = parse_number(body[neighbours.start(2):])
+        low_digit, high_digit = (parse_number(neighbours.group(i)) for i in (1, 2))
+        if high is None or not low_digit or high_digit != low_digit + 1:
+            return None
+        return {"low": _plain(high * low_digit / high_digit), "high": _plain(high), "currency": currency}
     parts = _RANGE_RE.split(body)
     values = [parse_number(p) for p in parts if p.strip()]
     if not values or any(v is None for v in values):
