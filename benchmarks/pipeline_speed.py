@@ -1,6 +1,6 @@
 """Speed and memory of the full tcbio pipeline, side by side, in one run.
 
-    python benchmarks/pipeline_speed.py [--docs 200] [--repeat 2] [--model PATH]
+    python benchmarks/pipeline_speed.py [--docs 200] [--repeat 2] [--model PATH] [--baseline PATH]
 
 On 200 documents cut from the seed documents (paragraph boundaries, 1,000–3,000
 characters each) it measures, each configuration in a fresh process:
@@ -13,6 +13,10 @@ characters each) it measures, each configuration in a fresh process:
   time of the same command on two tiny documents is subtracted);
 * peak memory of each configuration: the largest single process (RSS) and the whole
   process tree (sum of PSS, so pages shared by forked workers are not counted twice).
+
+With ``--baseline PATH`` (e.g. an earlier shipped model checked out with ``git archive``) the
+single-process ``nlp.pipe`` run alternates between the baseline and the model, ``--repeat`` pairs,
+for a throughput ratio measured in the same run.
 
 Each configuration runs ``--repeat`` times and the best run is reported (the machine
 is shared; the load average is recorded). Writes ``benchmarks/reports/pipeline_speed.md``.
@@ -238,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per configuration, best reported (default: 3)")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--model", default=None, help="pipeline path (default: the shipped tcbio_zh_core)")
+    ap.add_argument("--baseline", default=None, help="a pipeline to compare single-process throughput with")
     ap.add_argument("--report", type=Path, default=REPORT)
     ap.add_argument(
         "--nice",
@@ -317,11 +322,42 @@ def _benchmark(args: argparse.Namespace, niceness: int | None) -> int:
             results[f"cli{n}"] = best([p[n - 1] for p in pairs], "chars_per_s")
             print(f"tcbio tag -n {n}: {results[f'cli{n}']['chars_per_s']:,.0f} chars/s", file=sys.stderr)
         results["pair_speedups"] = [two["chars_per_s"] / one["chars_per_s"] for one, two in pairs]
+        if args.baseline:
+            base_args = argparse.Namespace(**{**vars(args), "model": args.baseline})
+            rounds = [(run_child("pipe1", base_args, docs_dir), run_child("pipe1", args, docs_dir))
+                      for _ in range(args.repeat)]
+            for r in (r for pair in rounds for r in pair):
+                r["chars_per_s"] = r["chars"] / r["seconds"]
+            results["baseline"] = {"base": best([b for b, _ in rounds], "chars_per_s"),
+                                   "model": best([m for _, m in rounds], "chars_per_s"),
+                                   "ratios": [m["chars_per_s"] / b["chars_per_s"] for b, m in rounds]}
     load_after = os.getloadavg()
 
     write_report(args, results, len(docs), chars, load_before, load_after, niceness)
     print(f"wrote {args.report}", file=sys.stderr)
     return 0
+
+
+def baseline_lines(args: argparse.Namespace, results: dict) -> list[str]:
+    """The same-run comparison with ``--baseline``, if one was asked for."""
+    if "baseline" not in results:
+        return []
+    b, m, ratios = (results["baseline"][k] for k in ("base", "model", "ratios"))
+    return [
+        "## Against a baseline pipeline (same run)",
+        "",
+        f"Single-process `nlp.pipe(texts)`, baseline `{args.baseline}` and the model above alternating, "
+        f"{args.repeat} pairs, each run in a fresh process.",
+        "",
+        "| pipeline | best chars/s | runs |",
+        "|---|---:|---|",
+        f"| baseline | {b['chars_per_s']:,.0f} | {', '.join(f'{v:,.0f}' for v in b['all'])} |",
+        f"| model | {m['chars_per_s']:,.0f} | {', '.join(f'{v:,.0f}' for v in m['all'])} |",
+        "",
+        f"Model / baseline: {m['chars_per_s'] / b['chars_per_s']:.2f}× (best runs); pairs "
+        + ", ".join(f"{x:.2f}×" for x in ratios) + f" (median {statistics.median(ratios):.2f}×).",
+        "",
+    ]
 
 
 def write_report(args, results: dict, n_docs: int, chars: int, load_before, load_after, niceness=None) -> None:
@@ -392,6 +428,7 @@ def write_report(args, results: dict, n_docs: int, chars: int, load_before, load
         "- Every configuration runs with one BLAS thread per process (`OPENBLAS_NUM_THREADS=1`): single "
         "process means one core, and two worker processes on two cores do not oversubscribe them.",
         "",
+        *baseline_lines(args, results),
         "## Where the time goes (single process)",
         "",
         f"Each step over all {n_docs} documents in pipeline order, in a fresh process (best of {args.repeat} "
