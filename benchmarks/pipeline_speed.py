@@ -14,8 +14,9 @@ characters each) it measures, each configuration in a fresh process:
 * peak memory of each configuration: the largest single process (RSS) and the whole
   process tree (sum of PSS, so pages shared by forked workers are not counted twice).
 
-With ``--baseline PATH`` (e.g. an earlier shipped model checked out with ``git archive``) the
-single-process ``nlp.pipe`` run alternates between the baseline and the model, ``--repeat`` pairs,
+With ``--baseline PATH`` (e.g. an earlier shipped model checked out with ``git archive``, and
+``--baseline-code DIR``, a checkout of the same commit, for its code) the single-process
+``nlp.pipe`` run alternates between the baseline and the model, ``--repeat`` pairs,
 for a throughput ratio measured in the same run.
 
 Each configuration runs ``--repeat`` times and the best run is reported (the machine
@@ -165,11 +166,12 @@ def _mem(pid: int) -> tuple[int, int]:
         return 0, 0
 
 
-def measured(cmd: list[str]) -> dict:
+def measured(cmd: list[str], env: dict | None = None) -> dict:
     """Run ``cmd``; wall time, stdout, peak memory of its process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ONE_BLAS_THREAD)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env or ONE_BLAS_THREAD)
     mem = TreeMemory(proc.pid)
     mem.start()
     out, err = proc.communicate()
@@ -186,7 +188,8 @@ def measured(cmd: list[str]) -> dict:
 def run_child(config: str, args: argparse.Namespace, docs_dir: Path) -> dict:
     cmd = [sys.executable, __file__, "--child", config, "--docs-dir", str(docs_dir)]
     cmd += ["--batch-size", str(args.batch_size)] + (["--model", args.model] if args.model else [])
-    m = measured(cmd)
+    code = getattr(args, "code", None)  # another checkout of tcbio_nlp, imported before the installed one
+    m = measured(cmd, {**ONE_BLAS_THREAD, "PYTHONPATH": code} if code else None)
     result = json.loads(m["stdout"].strip().splitlines()[-1])
     result.update({k: v for k, v in m.items() if k not in ("stdout", "stderr")})
     return result
@@ -243,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--model", default=None, help="pipeline path (default: the shipped tcbio_zh_core)")
     ap.add_argument("--baseline", default=None, help="a pipeline to compare single-process throughput with")
+    ap.add_argument("--baseline-code", default=None,
+                    help="a checkout of the repository whose tcbio_nlp code runs the baseline (default: this one)")
     ap.add_argument("--report", type=Path, default=REPORT)
     ap.add_argument(
         "--nice",
@@ -323,7 +328,7 @@ def _benchmark(args: argparse.Namespace, niceness: int | None) -> int:
             print(f"tcbio tag -n {n}: {results[f'cli{n}']['chars_per_s']:,.0f} chars/s", file=sys.stderr)
         results["pair_speedups"] = [two["chars_per_s"] / one["chars_per_s"] for one, two in pairs]
         if args.baseline:
-            base_args = argparse.Namespace(**{**vars(args), "model": args.baseline})
+            base_args = argparse.Namespace(**{**vars(args), "model": args.baseline, "code": args.baseline_code})
             rounds = [(run_child("pipe1", base_args, docs_dir), run_child("pipe1", args, docs_dir))
                       for _ in range(args.repeat)]
             for r in (r for pair in rounds for r in pair):
@@ -346,7 +351,8 @@ def baseline_lines(args: argparse.Namespace, results: dict) -> list[str]:
     return [
         "## Against a baseline pipeline (same run)",
         "",
-        f"Single-process `nlp.pipe(texts)`, baseline `{args.baseline}` and the model above alternating, "
+        f"Single-process `nlp.pipe(texts)`, baseline `{args.baseline}` (code: "
+        f"`{args.baseline_code or 'this checkout'}`) and the model above alternating, "
         f"{args.repeat} pairs, each run in a fresh process.",
         "",
         "| pipeline | best chars/s | runs |",
