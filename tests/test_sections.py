@@ -331,3 +331,72 @@ def test_heading_words_of_the_gold_carry_their_fixed_type() -> None:
     assert rules.word_for("附件一之一").label == "appendix"
     assert rules.word_for("報告內容摘要").label == "summary"
     assert rules.word_for("說明會於本週舉行") is None
+
+
+# -- headings of the genre corpus's structures (issue 12) -----------------------------------------
+
+RECALL_RELAY = (
+    "藥品、器材回收(註銷)專區\n\n"
+    "有關「某某企業社」製造販售之「某某輪椅(未滅菌)」醫療器材回收1案\n\n"
+    "日期:2023-12-18\n\n"
+    "依據臺中市政府衛生局112年12月11日局授衛食藥字第1120166853號函。\n\n"
+    "主旨:轉知有關「某某企業社」製造販售之醫療器材回收一案,請查照。\n\n"
+    "說明:\n一、依據臺南市政府衛生局函辦理。\n\n二、請轉知所屬會員配合辦理回收事宜。\n"
+)
+
+
+def test_a_part_run_into_its_text_only_before_another_part(detector) -> None:
+    heads = [(line_of(RECALL_RELAY, h.start), h.text, h.label) for h in detector.detect(RECALL_RELAY)]
+    assert heads == [(7, "依據", "purpose"), (9, "主旨", "summary"), (11, "說明", "purpose")]
+    section = detector.segment(RECALL_RELAY)[1]
+    assert RECALL_RELAY[section.body_start:].startswith("臺中市政府衛生局")
+    # '依據…' starting a paragraph of prose is no heading, nor is 摘要 run into a sentence mid-document
+    prose = "食藥署說明\n\n依據藥事法第22條規定，未經核准擅自輸入之藥品屬禁藥。\n\n摘要內容已公布於網站。\n"
+    assert detector.detect(prose) == []
+
+
+def test_an_abstract_run_into_its_text_at_the_start_of_a_page(detector) -> None:
+    text = "摘要藥品之品質影響國人之健康甚鉅，本次赴美參加訓練。\n"
+    assert [(h.text, h.label, h.end) for h in detector.detect(text)] == [("摘要", "summary", 2)]
+    assert detector.detect("Summary of the visit to the FDA.\n") == []
+
+
+def test_items_after_a_criteria_line_are_list_items(detector) -> None:
+    text = ("10.7.2.1.Ribavirin口腔吸入劑\n\n"
+            "病人為加護病房住院嬰幼兒，經證實為呼吸道融合病毒感染，並符合下列三項之一：\n\n"
+            "１、高危險群病人：\n\n(１)\n先天性心臟病。\n\n(２)\n早產兒。\n\n２、症狀嚴重病人，其血氧濃度\n\n"
+            "（PaO2）低於65mmHg。\n\n３、RSV感染需使用呼吸器之情形。\n")
+    assert detector.detect(text) == []
+
+
+def test_a_report_series_keeps_titles_that_introduce_or_wrap(detector) -> None:
+    body = "  本部持續推動相關措施，以改善醫療環境，並已逐步展現成效，未來將持續辦理。\n"
+    text = ("   壹、我國醫療體系總體檢\n" + body +
+            "   貳、行政院函請審議「醫療法部分條文修正草案」：\n" + body +
+            "   參、林委員等25人所提「醫療法部分條文修正草案」，本部評估意見說明如下：\n\n"
+            "   一、修正重點：\n" + body + "   二、本部意見：\n" + body +
+            "   肆、結語\n" + body)
+    heads = [(h.text, h.level) for h in detector.detect(text)]
+    assert heads == [("壹、我國醫療體系總體檢", 1), ("貳、行政院函請審議「醫療法部分條文修正草案」：", 1),
+                     ("參、林委員等25人所提「醫療法部分條文修正草案」，本部評估意見說明如下：", 1),
+                     ("一、修正重點：", 2), ("二、本部意見：", 2), ("肆、結語", 1)]
+    # alone, a numbered line introducing a list is a list item (the seeds' rule)
+    assert detector.detect("說明\n(一) 本部辦理情形如下：\n1. 召開會議三次。\n2. 完成草案。\n")[1:] == []
+
+
+def test_record_fields_and_contents_without_page_numbers_are_not_headings(detector) -> None:
+    fields = ("報告內容摘要\n\n本次考察美國食品藥物管理局之消費者保護業務。\n\n其他資料\n\n"
+              "前往地區: 美國;\n出國類別: 考察\n關鍵詞: 食品藥物管理局,FDA,消費者保護\n備註:\n")
+    assert [h.text for h in detector.detect(fields)] == ["報告內容摘要"]
+    toc = ("某某計畫成果報告\n目錄\n壹、前言\n貳、執行內容\n一、組織\n二、經費\n參、結論\n\n"
+           "壹、前言\n本計畫緣起於民國一百年。\n貳、執行內容\n一、組織\n本年度設立專責小組。\n"
+           "二、經費\n本年度經費共計一千萬元。\n參、結論\n本計畫已達成目標。\n")
+    heads = [(line_of(toc, h.start), h.text) for h in detector.detect(toc)]
+    assert heads == [(2, "目錄"), (9, "壹、前言"), (11, "貳、執行內容"), (12, "一、組織"), (14, "二、經費"),
+                     (16, "參、結論")]
+
+
+def test_statute_articles_with_their_text_on_the_line(detector) -> None:
+    text = ("藥事法\n修正日期：20180501\n第一條　本法用詞，定義如下：\n一、藥物\n指藥品及醫療器材。\n二、藥商\n"
+            "指經營藥物販賣或製造之業者。\n第二條　本法所稱衛生主管機關：在中央為衛生福利部。\n")
+    assert detector.detect(text) == []
