@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from tcbio_nlp.sections import LABELS, HeadingDetector, HeadingRules, SectionClassifier, build_inputs
+from tcbio_nlp.sections import LABELS, HeadingDetector, HeadingRules, SectionClassifier, SectionInput, build_inputs
 from tcbio_nlp.sections.corpus import gold_spans, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -400,3 +400,101 @@ def test_statute_articles_with_their_text_on_the_line(detector) -> None:
     text = ("藥事法\n修正日期：20180501\n第一條　本法用詞，定義如下：\n一、藥物\n指藥品及醫療器材。\n二、藥商\n"
             "指經營藥物販賣或製造之業者。\n第二條　本法所稱衛生主管機關：在中央為衛生福利部。\n")
     assert detector.detect(text) == []
+
+
+# -- the classifier: structure, deciding phrases, heading words (issue 12) ------------------------
+
+JUDGMENT_FULL = (
+    "臺北高等行政法院判決\n"
+    "110年度訴字第123號\n"
+    "原　　告　某某藥品股份有限公司\n"
+    "被　　告　衛生福利部食品藥物管理署\n"
+    "上列當事人間藥事法事件，原告不服行政院中華民國110年1月5日院臺訴字第1100001號訴願決定，提起行政訴訟，本院判決如下：\n"
+    "主　文\n"
+    "原告之訴駁回。\n"
+    "訴訟費用由原告負擔。\n"
+    "事實及理由\n"
+    "一、原告起訴主張：系爭藥品之處方並未變更，僅係賦形劑之供應商不同，不構成變更登記事項云云。\n"
+    "二、被告則以：原告未依規定申請變更登記即擅自製造，自屬違反藥事法第46條規定等語，資為抗辯。\n"
+    "三、本院按：藥事法第46條第1項規定，經核准製造之藥品，非經中央衛生主管機關核准，不得變更原登記事項。"
+    "經查原告確有變更賦形劑之事實，原處分並無違誤。\n"
+)
+
+
+def body_cue_classifier(gold, weight: float) -> SectionClassifier:
+    rules = HeadingRules.default()
+    docs = [gold[TRIP_LT], gold[POLICY]]
+    clf = SectionClassifier({"body_cue_weight": weight}, rules.cues, rules.heading_cues, rules.body_cues)
+    return clf.fit([build_inputs(d.text, gold_spans(d, rules)) for d in docs], [d.labels for d in docs])
+
+
+def test_deciding_phrases_type_the_parts_of_a_judgment_without_headings(detector, gold) -> None:
+    """The operative part (上訴駁回, 訴訟費用由…負擔) and the reasons (云云, 本院按) of a judgment —
+    a genre the classifier never saw — are typed by the body_cues of section_rules.json."""
+    from tcbio_nlp.sections.corpus import detected_spans
+
+    sections = detector.segment(JUDGMENT_FULL)
+    assert [s.heading.text if s.heading else None for s in sections] == [None, "主文", "事實及理由"]
+    xs = build_inputs(JUDGMENT_FULL, detected_spans(sections), keep_heading=False, keep_ancestors=False)
+    with_cues = body_cue_classifier(gold, 0.6)
+    assert [c.index(max(c)) for c in map(with_cues.body_cue_counts, xs)] == [
+        LABELS.index("front_matter"), LABELS.index("recommendation"), LABELS.index("purpose")]
+    assert [label for label, _ in with_cues.predict(xs)] == ["front_matter", "recommendation", "purpose"]
+    without = body_cue_classifier(gold, 0.0).predict_proba(xs)
+    p = with_cues.predict_proba(xs)
+    rec = LABELS.index("recommendation")
+    assert p[1, rec] >= 0.84 > without[1, rec]  # two phrases more than any other type: 1 - 0.4²
+
+
+def test_a_subsection_takes_the_type_its_parent_heading_names(small_classifier, gold) -> None:
+    """The proposals under 四、建議事項 of the Japan trip report (trained on two other documents) are
+    recommendations because their parent's heading says so (ancestor_mixture), whatever their bodies
+    look like to a model that saw two recommendations."""
+    doc = gold[TRIP_JP]
+    xs = build_inputs(doc.text, gold_spans(doc))
+    children = [i for i, s in enumerate(doc.sections) if s["parent"] is not None
+                and doc.sections[s["parent"]]["heading"] == "四、建議事項"]
+    assert len(children) == 4 and all(doc.sections[i]["label"] == "recommendation" for i in children)
+    saved = small_classifier.config["ancestor_mixture"]
+    try:
+        predicted = [label for label, _ in small_classifier.predict(xs)]
+        small_classifier.config["ancestor_mixture"] = 0.0
+        without = [label for label, _ in small_classifier.predict(xs)]
+    finally:
+        small_classifier.config["ancestor_mixture"] = saved
+    assert [predicted[i] for i in children] == ["recommendation"] * 4
+    assert [without[i] for i in children] != ["recommendation"] * 4
+    # a long title names a type only with its last word
+    assert small_classifier._match_title("執行現況")[LABELS.index("results")] == 1.0
+    assert not any(small_classifier._match_title("林委員所提修正草案，本部評估意見說明如下："))
+
+
+def test_structure_of_a_letter_as_the_classifier_sees_it() -> None:
+    from tcbio_nlp.sections.classifier import STRUCTURE_NAMES, structure_features
+    from tcbio_nlp.sections.corpus import detected_spans
+
+    detector = HeadingDetector(HeadingRules.default())
+    xs = build_inputs(OFFICIAL_LETTER, detected_spans(detector.segment(OFFICIAL_LETTER)), keep_heading=False,
+                      keep_ancestors=False)
+    assert [(x.sibling, x.n_siblings) for x in xs] == [(0, 4), (1, 4), (2, 4), (3, 4)]
+    named = [dict(zip(STRUCTURE_NAMES, structure_features(x), strict=True)) for x in xs]
+    assert named[0]["top_0"] == 1.0 and named[1]["top_1"] == 1.0 and named[3]["top_last"] == 1.0
+    assert named[2]["law_cites"] > 0 and named[0]["law_cites"] == 0  # 說明 cites 第四十五條之一, the title none
+    assert max(x.rel_len for x in xs) == 1.0
+    issue = SectionInput(body="\n處分是否違反藥事法第四十六條？\n")
+    assert dict(zip(STRUCTURE_NAMES, structure_features(issue), strict=True))["question_end"] == 1.0
+
+
+def test_a_model_saved_before_the_new_settings_keeps_its_features(gold) -> None:
+    rules = HeadingRules.default()
+    docs = [gold[TRIP_LT], gold[POLICY]]
+    legacy = {"structure_features": False, "heading_prior": "odds", "heading_cue_match": "any",
+              "body_cue_weight": 0.0}
+    clf = SectionClassifier(legacy, rules.cues, rules.heading_cues)
+    clf.fit([build_inputs(d.text, gold_spans(d, rules)) for d in docs], [d.labels for d in docs])
+    saved = clf.to_dict()
+    for key in legacy:
+        del saved["config"][key]  # what an older model file holds
+    loaded = SectionClassifier.from_dict(saved)
+    xs = build_inputs(gold[TRIP_JP].text, gold_spans(gold[TRIP_JP], rules))
+    assert (loaded.predict_proba(xs) == clf.predict_proba(xs)).all()

@@ -10,6 +10,12 @@ A. The genre corpus (``corpora/genre/{test,dev}.jsonl``: whole documents, held o
    level accuracy; section types of the gold sections with every heading removed and with
    headings kept — accuracy, macro-F over the ten types, per genre, seen vs unseen genres,
    confusion matrix. Errors are listed for dev only.
+   ``--dev-only`` prints the dev figures and every dev error (heading and type) and never reads
+   the test split; ``--train`` scores a classifier trained from the config and rules instead of the
+   pipeline's (what to look at while choosing rules and settings); ``--cv genre|family`` adds
+   held-out figures on train + dev: each genre (or family of genres: letters, records,
+   proceedings, reports) is predicted by a classifier trained on the seeds and every other genre —
+   how the types carry over to a genre never trained on.
 B. The old seed figures:
 
 1. Heading detection: the rules (``tcbio_nlp/data/section_rules.json``) run on each labelled
@@ -267,14 +273,102 @@ def evaluate_genre_corpus(model: str) -> tuple[list[str], list[str]]:
     return md, summary
 
 
+DEV_SET = ROOT / "corpora/genre/dev.jsonl"
+TRAIN_SET = ROOT / "corpora/genre/train.jsonl"
+#: families of the train/dev genres for --cv family (a held-out family shares no structure with training)
+FAMILIES = {
+    "letters": ("tfda_announcement", "regulation_draft_notice", "gazette_biotech_other_agencies",
+                "cdc_hpa_announcement", "nhi_announcement", "mohw_order", "recall_notice", "formulary"),
+    "records": ("drug_recall_notice", "health_food_licence", "law_health"),
+    "proceedings": ("legislative_record", "ly_interpellation", "nhi_drug_committee"),
+    "reports": ("trip_report", "press_release", "risk_communication"),
+}
+
+
+def _summary_line(name: str, docs: list[GoldDocument], scores: dict) -> str:
+    cells = []
+    for key in GENRE_SETTINGS:
+        r = _pool(docs, scores, key)
+        cells.append(f"{key} {accuracy(r):.3f} (macro-F {macro_f(r)[0]:.3f})")
+    n = sum(len(d.sections) for d in docs)
+    return f"{name:34s} {len(docs):4d} docs {n:4d} sections  " + "  ".join(cells)
+
+
+def dev_only(args: argparse.Namespace, paths: dict, params: dict) -> int:
+    """Dev figures and errors on stdout (the test split is not read)."""
+    rules = HeadingRules.from_json(paths["rules"])
+    if args.train:
+        from train_sections import training_documents  # noqa: PLC0415
+
+        detector, clf = HeadingDetector(rules), train(training_documents(paths, dev=False), rules, params)
+        source = f"classifier trained now on the seeds and train split, {args.config.name}, {paths['rules'].name}"
+    else:
+        import tcbio_nlp  # noqa: PLC0415
+
+        component = tcbio_nlp.load(args.model).get_pipe("tcbio_sections")
+        detector, clf, source = component.detector, component.classifier, f"pipeline {args.model}"
+    docs = load_genre(DEV_SET)
+    scores = genre_scores(docs, detector, clf)
+    hp, hr, hf, lacc, n_head = _heading_prf(docs, scores)
+    print(f"dev ({source}): heading P {hp:.3f} R {hr:.3f} F1 {hf:.3f}, level accuracy {lacc:.3f} ({n_head} headings)")
+    print(_summary_line("all", docs, scores))
+    print(_summary_line("documents of more than one section", [d for d in docs if len(d.sections) > 1], scores))
+    for g in sorted({d.genre for d in docs}):
+        print(_summary_line(g, [d for d in docs if d.genre == g], scores))
+    for d in docs:
+        for h in scores[d.id]["false"]:
+            print(f"  {d.id}: false heading {h!r}")
+        for h in scores[d.id]["missed"]:
+            print(f"  {d.id}: missed heading {h!r}")
+        for i, sec in enumerate(d.sections):
+            got = {key: scores[d.id][key][i] for key in GENRE_SETTINGS}
+            if any(v != sec["label"] for v in got.values()):
+                body = d.text[sec["start"]:sec["end"]].strip().replace("\n", " ")[:50]
+                print(f"  {d.id} #{i} gold {sec['label']}: " + ", ".join(f"{k} {v}" for k, v in got.items())
+                      + f" — {body!r}")
+    if args.cv:
+        cross_validate(args.cv, paths, params, rules)
+    return 0
+
+
+def cross_validate(kind: str, paths: dict, params: dict, rules: HeadingRules) -> None:
+    """Leave one genre (or family of genres) of train + dev out; the seeds are always trained on."""
+    seeds = load_gold(paths["gold"], paths["seeds"])
+    docs = load_genre(TRAIN_SET) + load_genre(DEV_SET)
+    if kind == "family":
+        folds = [(name, set(genres)) for name, genres in FAMILIES.items()]
+    else:
+        folds = [(g, {g}) for g in sorted({d.genre for d in docs})]
+    detector = HeadingDetector(rules)
+    scores: dict = {}
+    print(f"leave one {kind} out (train + dev; trained on the seeds and the other {kind}s):")
+    for name, held in folds:
+        test_docs = [d for d in docs if d.genre in held]
+        if not test_docs:
+            continue
+        clf = train(seeds + [d for d in docs if d.genre not in held], rules, params)
+        scores.update(genre_scores(test_docs, detector, clf))
+        print(_summary_line(name, test_docs, scores))
+    print(_summary_line("all", docs, scores))
+    print(_summary_line("documents of more than one section", [d for d in docs if len(d.sections) > 1], scores))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Evaluate tcbio_sections; write the Markdown report.")
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ap.add_argument("--report", type=Path, default=None, help="default: [paths] report of the config")
     ap.add_argument("--model", default="tcbio_zh_core",
                     help="pipeline whose sections component is scored on the genre corpus")
+    ap.add_argument("--dev-only", action="store_true",
+                    help="print dev figures and dev errors only (never reads the test split; writes no report)")
+    ap.add_argument("--train", action="store_true",
+                    help="with --dev-only: score a classifier trained now from --config instead of --model's")
+    ap.add_argument("--cv", choices=("genre", "family"), default=None,
+                    help="with --dev-only: also leave one genre / family of genres of train + dev out")
     args = ap.parse_args(argv)
     paths, params = load_settings(args.config)
+    if args.dev_only:
+        return dev_only(args, paths, params)
     report = args.report or paths["report"]
     rules = HeadingRules.from_json(paths["rules"])
     docs = load_gold(paths["gold"], paths["seeds"])

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -43,6 +42,9 @@ DEFAULT_RULES_RESOURCE = "section_rules.json"
 _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+")
 _BOLD_RE = re.compile(r"\*\*|__")
 _SPACE_RE = re.compile(r"\s+")
+# characters two columns wide (East Asian Wide and Fullwidth: CJK, kana, hangul, full-width forms)
+_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                      "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
 
 
 def numbering_value(marker: str) -> int | None:
@@ -148,6 +150,8 @@ class HeadingRules:
     cues_description: str = ""
     heading_cues: dict[str, list[str]] = field(default_factory=dict)  # section type → typical heading words
     heading_cues_description: str = ""
+    body_cues: dict[str, list[str]] = field(default_factory=dict)  # section type → phrases that decide it
+    body_cues_description: str = ""
 
     def __post_init__(self) -> None:
         self._bullet = re.compile(self.list_bullet)
@@ -223,6 +227,8 @@ class HeadingRules:
             "cues": self.cues,
             "heading_cues_description": self.heading_cues_description,
             "heading_cues": self.heading_cues,
+            "body_cues_description": self.body_cues_description,
+            "body_cues": self.body_cues,
         }
 
     def word_for(self, text: str) -> HeadingWord | None:
@@ -372,7 +378,7 @@ class HeadingDetector:
         raw = line.raw.rstrip()
         if not self.rules.wrap_display_width:
             return len(raw)
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in raw)
+        return len(raw) + len(_WIDE_RE.findall(raw))
 
     def _wrap_width(self, lines: list[_Line]) -> int:
         """The width a text was hard-wrapped at (0 if not): the most common length of its long
