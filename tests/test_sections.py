@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from tcbio_nlp.sections import LABELS, HeadingDetector, HeadingRules, SectionClassifier, build_inputs
+from tcbio_nlp.sections import LABELS, HeadingDetector, HeadingRules, SectionClassifier, SectionInput, build_inputs
 from tcbio_nlp.sections.corpus import gold_spans, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,3 +331,170 @@ def test_heading_words_of_the_gold_carry_their_fixed_type() -> None:
     assert rules.word_for("附件一之一").label == "appendix"
     assert rules.word_for("報告內容摘要").label == "summary"
     assert rules.word_for("說明會於本週舉行") is None
+
+
+# -- headings of the genre corpus's structures (issue 12) -----------------------------------------
+
+RECALL_RELAY = (
+    "藥品、器材回收(註銷)專區\n\n"
+    "有關「某某企業社」製造販售之「某某輪椅(未滅菌)」醫療器材回收1案\n\n"
+    "日期:2023-12-18\n\n"
+    "依據臺中市政府衛生局112年12月11日局授衛食藥字第1120166853號函。\n\n"
+    "主旨:轉知有關「某某企業社」製造販售之醫療器材回收一案,請查照。\n\n"
+    "說明:\n一、依據臺南市政府衛生局函辦理。\n\n二、請轉知所屬會員配合辦理回收事宜。\n"
+)
+
+
+def test_a_part_run_into_its_text_only_before_another_part(detector) -> None:
+    heads = [(line_of(RECALL_RELAY, h.start), h.text, h.label) for h in detector.detect(RECALL_RELAY)]
+    assert heads == [(7, "依據", "purpose"), (9, "主旨", "summary"), (11, "說明", "purpose")]
+    section = detector.segment(RECALL_RELAY)[1]
+    assert RECALL_RELAY[section.body_start:].startswith("臺中市政府衛生局")
+    # '依據…' starting a paragraph of prose is no heading, nor is 摘要 run into a sentence mid-document
+    prose = "食藥署說明\n\n依據藥事法第22條規定，未經核准擅自輸入之藥品屬禁藥。\n\n摘要內容已公布於網站。\n"
+    assert detector.detect(prose) == []
+
+
+def test_an_abstract_run_into_its_text_at_the_start_of_a_page(detector) -> None:
+    text = "摘要藥品之品質影響國人之健康甚鉅，本次赴美參加訓練。\n"
+    assert [(h.text, h.label, h.end) for h in detector.detect(text)] == [("摘要", "summary", 2)]
+    assert detector.detect("Summary of the visit to the FDA.\n") == []
+
+
+def test_items_after_a_criteria_line_are_list_items(detector) -> None:
+    text = ("10.7.2.1.Ribavirin口腔吸入劑\n\n"
+            "病人為加護病房住院嬰幼兒，經證實為呼吸道融合病毒感染，並符合下列三項之一：\n\n"
+            "１、高危險群病人：\n\n(１)\n先天性心臟病。\n\n(２)\n早產兒。\n\n２、症狀嚴重病人，其血氧濃度\n\n"
+            "（PaO2）低於65mmHg。\n\n３、RSV感染需使用呼吸器之情形。\n")
+    assert detector.detect(text) == []
+
+
+def test_a_report_series_keeps_titles_that_introduce_or_wrap(detector) -> None:
+    body = "  本部持續推動相關措施，以改善醫療環境，並已逐步展現成效，未來將持續辦理。\n"
+    text = ("   壹、我國醫療體系總體檢\n" + body +
+            "   貳、行政院函請審議「醫療法部分條文修正草案」：\n" + body +
+            "   參、林委員等25人所提「醫療法部分條文修正草案」，本部評估意見說明如下：\n\n"
+            "   一、修正重點：\n" + body + "   二、本部意見：\n" + body +
+            "   肆、結語\n" + body)
+    heads = [(h.text, h.level) for h in detector.detect(text)]
+    assert heads == [("壹、我國醫療體系總體檢", 1), ("貳、行政院函請審議「醫療法部分條文修正草案」：", 1),
+                     ("參、林委員等25人所提「醫療法部分條文修正草案」，本部評估意見說明如下：", 1),
+                     ("一、修正重點：", 2), ("二、本部意見：", 2), ("肆、結語", 1)]
+    # alone, a numbered line introducing a list is a list item (the seeds' rule)
+    assert detector.detect("說明\n(一) 本部辦理情形如下：\n1. 召開會議三次。\n2. 完成草案。\n")[1:] == []
+
+
+def test_record_fields_and_contents_without_page_numbers_are_not_headings(detector) -> None:
+    fields = ("報告內容摘要\n\n本次考察美國食品藥物管理局之消費者保護業務。\n\n其他資料\n\n"
+              "前往地區: 美國;\n出國類別: 考察\n關鍵詞: 食品藥物管理局,FDA,消費者保護\n備註:\n")
+    assert [h.text for h in detector.detect(fields)] == ["報告內容摘要"]
+    toc = ("某某計畫成果報告\n目錄\n壹、前言\n貳、執行內容\n一、組織\n二、經費\n參、結論\n\n"
+           "壹、前言\n本計畫緣起於民國一百年。\n貳、執行內容\n一、組織\n本年度設立專責小組。\n"
+           "二、經費\n本年度經費共計一千萬元。\n參、結論\n本計畫已達成目標。\n")
+    heads = [(line_of(toc, h.start), h.text) for h in detector.detect(toc)]
+    assert heads == [(2, "目錄"), (9, "壹、前言"), (11, "貳、執行內容"), (12, "一、組織"), (14, "二、經費"),
+                     (16, "參、結論")]
+
+
+def test_statute_articles_with_their_text_on_the_line(detector) -> None:
+    text = ("藥事法\n修正日期：20180501\n第一條　本法用詞，定義如下：\n一、藥物\n指藥品及醫療器材。\n二、藥商\n"
+            "指經營藥物販賣或製造之業者。\n第二條　本法所稱衛生主管機關：在中央為衛生福利部。\n")
+    assert detector.detect(text) == []
+
+
+# -- the classifier: structure, deciding phrases, heading words (issue 12) ------------------------
+
+JUDGMENT_FULL = (
+    "臺北高等行政法院判決\n"
+    "110年度訴字第123號\n"
+    "原　　告　某某藥品股份有限公司\n"
+    "被　　告　衛生福利部食品藥物管理署\n"
+    "上列當事人間藥事法事件，原告不服行政院中華民國110年1月5日院臺訴字第1100001號訴願決定，提起行政訴訟，本院判決如下：\n"
+    "主　文\n"
+    "原告之訴駁回。\n"
+    "訴訟費用由原告負擔。\n"
+    "事實及理由\n"
+    "一、原告起訴主張：系爭藥品之處方並未變更，僅係賦形劑之供應商不同，不構成變更登記事項云云。\n"
+    "二、被告則以：原告未依規定申請變更登記即擅自製造，自屬違反藥事法第46條規定等語，資為抗辯。\n"
+    "三、本院按：藥事法第46條第1項規定，經核准製造之藥品，非經中央衛生主管機關核准，不得變更原登記事項。"
+    "經查原告確有變更賦形劑之事實，原處分並無違誤。\n"
+)
+
+
+def body_cue_classifier(gold, weight: float) -> SectionClassifier:
+    rules = HeadingRules.default()
+    docs = [gold[TRIP_LT], gold[POLICY]]
+    clf = SectionClassifier({"body_cue_weight": weight}, rules.cues, rules.heading_cues, rules.body_cues)
+    return clf.fit([build_inputs(d.text, gold_spans(d, rules)) for d in docs], [d.labels for d in docs])
+
+
+def test_deciding_phrases_type_the_parts_of_a_judgment_without_headings(detector, gold) -> None:
+    """The operative part (上訴駁回, 訴訟費用由…負擔) and the reasons (云云, 本院按) of a judgment —
+    a genre the classifier never saw — are typed by the body_cues of section_rules.json."""
+    from tcbio_nlp.sections.corpus import detected_spans
+
+    sections = detector.segment(JUDGMENT_FULL)
+    assert [s.heading.text if s.heading else None for s in sections] == [None, "主文", "事實及理由"]
+    xs = build_inputs(JUDGMENT_FULL, detected_spans(sections), keep_heading=False, keep_ancestors=False)
+    with_cues = body_cue_classifier(gold, 0.6)
+    assert [c.index(max(c)) for c in map(with_cues.body_cue_counts, xs)] == [
+        LABELS.index("front_matter"), LABELS.index("recommendation"), LABELS.index("purpose")]
+    assert [label for label, _ in with_cues.predict(xs)] == ["front_matter", "recommendation", "purpose"]
+    without = body_cue_classifier(gold, 0.0).predict_proba(xs)
+    p = with_cues.predict_proba(xs)
+    rec = LABELS.index("recommendation")
+    assert p[1, rec] >= 0.84 > without[1, rec]  # two phrases more than any other type: 1 - 0.4²
+
+
+def test_a_subsection_takes_the_type_its_parent_heading_names(small_classifier, gold) -> None:
+    """The proposals under 四、建議事項 of the Japan trip report (trained on two other documents) are
+    recommendations because their parent's heading says so (ancestor_mixture), whatever their bodies
+    look like to a model that saw two recommendations."""
+    doc = gold[TRIP_JP]
+    xs = build_inputs(doc.text, gold_spans(doc))
+    children = [i for i, s in enumerate(doc.sections) if s["parent"] is not None
+                and doc.sections[s["parent"]]["heading"] == "四、建議事項"]
+    assert len(children) == 4 and all(doc.sections[i]["label"] == "recommendation" for i in children)
+    saved = small_classifier.config["ancestor_mixture"]
+    try:
+        predicted = [label for label, _ in small_classifier.predict(xs)]
+        small_classifier.config["ancestor_mixture"] = 0.0
+        without = [label for label, _ in small_classifier.predict(xs)]
+    finally:
+        small_classifier.config["ancestor_mixture"] = saved
+    assert [predicted[i] for i in children] == ["recommendation"] * 4
+    assert [without[i] for i in children] != ["recommendation"] * 4
+    # a long title names a type only with its last word
+    assert small_classifier._match_title("執行現況")[LABELS.index("results")] == 1.0
+    assert not any(small_classifier._match_title("林委員所提修正草案，本部評估意見說明如下："))
+
+
+def test_structure_of_a_letter_as_the_classifier_sees_it() -> None:
+    from tcbio_nlp.sections.classifier import STRUCTURE_NAMES, structure_features
+    from tcbio_nlp.sections.corpus import detected_spans
+
+    detector = HeadingDetector(HeadingRules.default())
+    xs = build_inputs(OFFICIAL_LETTER, detected_spans(detector.segment(OFFICIAL_LETTER)), keep_heading=False,
+                      keep_ancestors=False)
+    assert [(x.sibling, x.n_siblings) for x in xs] == [(0, 4), (1, 4), (2, 4), (3, 4)]
+    named = [dict(zip(STRUCTURE_NAMES, structure_features(x), strict=True)) for x in xs]
+    assert named[0]["top_0"] == 1.0 and named[1]["top_1"] == 1.0 and named[3]["top_last"] == 1.0
+    assert named[2]["law_cites"] > 0 and named[0]["law_cites"] == 0  # 說明 cites 第四十五條之一, the title none
+    assert max(x.rel_len for x in xs) == 1.0
+    issue = SectionInput(body="\n處分是否違反藥事法第四十六條？\n")
+    assert dict(zip(STRUCTURE_NAMES, structure_features(issue), strict=True))["question_end"] == 1.0
+
+
+def test_a_model_saved_before_the_new_settings_keeps_its_features(gold) -> None:
+    rules = HeadingRules.default()
+    docs = [gold[TRIP_LT], gold[POLICY]]
+    legacy = {"structure_features": False, "heading_prior": "odds", "heading_cue_match": "any",
+              "body_cue_weight": 0.0}
+    clf = SectionClassifier(legacy, rules.cues, rules.heading_cues)
+    clf.fit([build_inputs(d.text, gold_spans(d, rules)) for d in docs], [d.labels for d in docs])
+    saved = clf.to_dict()
+    for key in legacy:
+        del saved["config"][key]  # what an older model file holds
+    loaded = SectionClassifier.from_dict(saved)
+    xs = build_inputs(gold[TRIP_JP].text, gold_spans(gold[TRIP_JP], rules))
+    assert (loaded.predict_proba(xs) == clf.predict_proba(xs)).all()

@@ -10,6 +10,12 @@ A. The genre corpus (``corpora/genre/{test,dev}.jsonl``: whole documents, held o
    level accuracy; section types of the gold sections with every heading removed and with
    headings kept — accuracy, macro-F over the ten types, per genre, seen vs unseen genres,
    confusion matrix. Errors are listed for dev only.
+   ``--dev-only`` prints the dev figures and every dev error (heading and type) and never reads
+   the test split; ``--train`` scores a classifier trained from the config and rules instead of the
+   pipeline's (what to look at while choosing rules and settings); ``--cv genre|family`` adds
+   held-out figures on train + dev: each genre (or family of genres: letters, records,
+   proceedings, reports) is predicted by a classifier trained on the seeds and every other genre —
+   how the types carry over to a genre never trained on.
 B. The old seed figures:
 
 1. Heading detection: the rules (``tcbio_nlp/data/section_rules.json``) run on each labelled
@@ -42,7 +48,7 @@ from tcbio_nlp.sections.corpus import GoldDocument, gold_spans, load_genre, load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate_ner import unseen_genres  # noqa: E402
-from train_sections import DEFAULT_CONFIG, ROOT, load_settings, train  # noqa: E402
+from train_sections import DEFAULT_CONFIG, ROOT, load_settings, train, training_documents  # noqa: E402
 
 GENRE_SETS = (ROOT / "corpora/genre/test.jsonl", ROOT / "corpora/genre/dev.jsonl")
 GENRE_SETTINGS = {
@@ -246,8 +252,20 @@ def genre_report(path: Path, docs: list[GoldDocument], scores: dict, unseen: set
     return md + [""]
 
 
-def evaluate_genre_corpus(model: str) -> tuple[list[str], list[str]]:
-    """Report lines and summary lines for the genre corpus sets that exist."""
+def _summary_row(name: str, docs: list[GoldDocument], scores: dict, unseen: set[str]) -> str:
+    _, _, hf, _, n_head = _heading_prf(docs, scores)
+    removed = _pool(docs, scores, "removed")
+    unseen_docs = [d for d in docs if d.genre in unseen]
+    unseen_cell = f"{accuracy(_pool(unseen_docs, scores, 'removed')):.3f}" if unseen_docs else "—"
+    heading_cell = f"{hf:.3f}" if n_head else "—"
+    return (f"| {name} | {len(docs)} | {heading_cell} | {accuracy(removed):.3f} | {macro_f(removed)[0]:.3f} | "
+            f"{accuracy(_pool(docs, scores, 'kept')):.3f} | {unseen_cell} |")
+
+
+def evaluate_genre_corpus(model: str, paths: dict, params: dict) -> tuple[list[str], list[str]]:
+    """Report lines and summary lines for the genre corpus sets that exist: the pipeline on test and dev,
+    a classifier trained without dev on dev (the figures the settings were chosen on), and the
+    held-out genres and families of train + dev."""
     import tcbio_nlp  # noqa: PLC0415  (only this part needs the pipeline)
 
     component = tcbio_nlp.load(model).get_pipe("tcbio_sections")
@@ -259,12 +277,108 @@ def evaluate_genre_corpus(model: str) -> tuple[list[str], list[str]]:
         docs = load_genre(path)
         scores = genre_scores(docs, component.detector, component.classifier)
         md += genre_report(path, docs, scores, unseen, errors=path.stem == "dev")
-        _, _, hf, _, _ = _heading_prf(docs, scores)
-        removed = _pool(docs, scores, "removed")
-        summary.append(f"| `{path.relative_to(ROOT)}` | {len(docs)} | {hf:.3f} | {accuracy(removed):.3f} | "
-                       f"{macro_f(removed)[0]:.3f} | {accuracy(_pool(docs, scores, 'kept')):.3f} | "
-                       f"{accuracy(_pool(docs, scores, 'removed', lambda d: d.genre in unseen)):.3f} |")
+        note = " (trained on)" if path == DEV_SET and "genre_dev" in paths else ""
+        summary.append(_summary_row(f"`{path.relative_to(ROOT)}`{note}", docs, scores, unseen))
+    if DEV_SET.exists():
+        rules = HeadingRules.from_json(paths["rules"])
+        clf = train(training_documents(paths, dev=False), rules, params)
+        docs = load_genre(DEV_SET)
+        scores = genre_scores(docs, HeadingDetector(rules), clf)
+        summary.append(_summary_row("`corpora/genre/dev.jsonl`, classifier trained without it (settings chosen on "
+                                    "this)", docs, scores, unseen))
+        for kind in ("genre", "family"):
+            cv_docs, cv_scores = held_out_scores(kind, paths, params, rules)
+            summary.append(_summary_row(f"train + dev, each {kind} held out", cv_docs, cv_scores, unseen))
+            multi = [d for d in cv_docs if len(d.sections) > 1]
+            summary.append(_summary_row(f"train + dev, each {kind} held out: documents of more than one section",
+                                        multi, cv_scores, unseen))
     return md, summary
+
+
+DEV_SET = ROOT / "corpora/genre/dev.jsonl"
+TRAIN_SET = ROOT / "corpora/genre/train.jsonl"
+#: families of the train/dev genres for --cv family (a held-out family shares no structure with training)
+FAMILIES = {
+    "letters": ("tfda_announcement", "regulation_draft_notice", "gazette_biotech_other_agencies",
+                "cdc_hpa_announcement", "nhi_announcement", "mohw_order", "recall_notice", "formulary"),
+    "records": ("drug_recall_notice", "health_food_licence", "law_health"),
+    "proceedings": ("legislative_record", "ly_interpellation", "nhi_drug_committee"),
+    "reports": ("trip_report", "press_release", "risk_communication"),
+}
+
+
+def _summary_line(name: str, docs: list[GoldDocument], scores: dict) -> str:
+    cells = []
+    for key in GENRE_SETTINGS:
+        r = _pool(docs, scores, key)
+        cells.append(f"{key} {accuracy(r):.3f} (macro-F {macro_f(r)[0]:.3f})")
+    n = sum(len(d.sections) for d in docs)
+    return f"{name:34s} {len(docs):4d} docs {n:4d} sections  " + "  ".join(cells)
+
+
+def dev_only(args: argparse.Namespace, paths: dict, params: dict) -> int:
+    """Dev figures and errors on stdout (the test split is not read)."""
+    rules = HeadingRules.from_json(paths["rules"])
+    if args.train:
+        detector, clf = HeadingDetector(rules), train(training_documents(paths, dev=False), rules, params)
+        source = f"classifier trained now on the seeds and train split, {args.config.name}, {paths['rules'].name}"
+    else:
+        import tcbio_nlp  # noqa: PLC0415
+
+        component = tcbio_nlp.load(args.model).get_pipe("tcbio_sections")
+        detector, clf, source = component.detector, component.classifier, f"pipeline {args.model}"
+    docs = load_genre(DEV_SET)
+    scores = genre_scores(docs, detector, clf)
+    hp, hr, hf, lacc, n_head = _heading_prf(docs, scores)
+    print(f"dev ({source}): heading P {hp:.3f} R {hr:.3f} F1 {hf:.3f}, level accuracy {lacc:.3f} ({n_head} headings)")
+    print(_summary_line("all", docs, scores))
+    print(_summary_line("documents of more than one section", [d for d in docs if len(d.sections) > 1], scores))
+    for g in sorted({d.genre for d in docs}):
+        print(_summary_line(g, [d for d in docs if d.genre == g], scores))
+    for d in docs:
+        for h in scores[d.id]["false"]:
+            print(f"  {d.id}: false heading {h!r}")
+        for h in scores[d.id]["missed"]:
+            print(f"  {d.id}: missed heading {h!r}")
+        for i, sec in enumerate(d.sections):
+            got = {key: scores[d.id][key][i] for key in GENRE_SETTINGS}
+            if any(v != sec["label"] for v in got.values()):
+                body = d.text[sec["start"]:sec["end"]].strip().replace("\n", " ")[:50]
+                print(f"  {d.id} #{i} gold {sec['label']}: " + ", ".join(f"{k} {v}" for k, v in got.items())
+                      + f" — {body!r}")
+    if args.cv:
+        cross_validate(args.cv, paths, params, rules)
+    return 0
+
+
+def held_out_scores(kind: str, paths: dict, params: dict, rules: HeadingRules,
+                    verbose: bool = False) -> tuple[list[GoldDocument], dict]:
+    """Leave one genre (or family of genres) of train + dev out at a time; the seeds are always trained on.
+    Returns the documents and their scores (each predicted by the classifier that did not see its genre)."""
+    seeds = load_gold(paths["gold"], paths["seeds"])
+    docs = load_genre(TRAIN_SET) + load_genre(DEV_SET)
+    if kind == "family":
+        folds = [(name, set(genres)) for name, genres in FAMILIES.items()]
+    else:
+        folds = [(g, {g}) for g in sorted({d.genre for d in docs})]
+    detector = HeadingDetector(rules)
+    scores: dict = {}
+    for name, held in folds:
+        test_docs = [d for d in docs if d.genre in held]
+        if not test_docs:
+            continue
+        clf = train(seeds + [d for d in docs if d.genre not in held], rules, params)
+        scores.update(genre_scores(test_docs, detector, clf))
+        if verbose:
+            print(_summary_line(name, test_docs, scores))
+    return [d for d in docs if d.id in scores], scores
+
+
+def cross_validate(kind: str, paths: dict, params: dict, rules: HeadingRules) -> None:
+    print(f"leave one {kind} out (train + dev; trained on the seeds and the other {kind}s):")
+    docs, scores = held_out_scores(kind, paths, params, rules, verbose=True)
+    print(_summary_line("all", docs, scores))
+    print(_summary_line("documents of more than one section", [d for d in docs if len(d.sections) > 1], scores))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,8 +387,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", type=Path, default=None, help="default: [paths] report of the config")
     ap.add_argument("--model", default="tcbio_zh_core",
                     help="pipeline whose sections component is scored on the genre corpus")
+    ap.add_argument("--dev-only", action="store_true",
+                    help="print dev figures and dev errors only (never reads the test split; writes no report)")
+    ap.add_argument("--train", action="store_true",
+                    help="with --dev-only: score a classifier trained now from --config instead of --model's")
+    ap.add_argument("--cv", choices=("genre", "family"), default=None,
+                    help="with --dev-only: also leave one genre / family of genres of train + dev out")
     args = ap.parse_args(argv)
     paths, params = load_settings(args.config)
+    if args.dev_only:
+        return dev_only(args, paths, params)
     report = args.report or paths["report"]
     rules = HeadingRules.from_json(paths["rules"])
     docs = load_gold(paths["gold"], paths["seeds"])
@@ -290,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     res = lodo(docs, rules, params)
     target = res["own_removed"]
     acc = {k: accuracy(v) for k, v in res.items()}
-    genre_md, genre_summary = evaluate_genre_corpus(args.model)
+    genre_md, genre_summary = evaluate_genre_corpus(args.model, paths, params)
     elapsed = time.time() - t0
     command = " ".join(["python training/evaluate_sections.py", *(argv if argv is not None else sys.argv[1:])])
 
@@ -302,10 +424,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(docs)} seed documents, {sum(len(d.sections) for d in docs)} sections, {n_gold} headings "
         "(see `corpora/sections/README.md`).",
         "",
-        "## Genre corpus (whole documents, dev and test held out; the classifier is trained on the seeds "
-        "and `corpora/genre/train.jsonl`, rules and settings chosen on dev)",
+        "## Genre corpus (whole documents; test held out)",
         "",
-        f"Pipeline `{args.model}` (its heading rules and classifier).",
+        f"Pipeline `{args.model}` (its heading rules and classifier) on test and dev. Rules "
+        "(`tcbio_nlp/data/section_rules.json`) and settings (`training/configs/sections.cfg`) were chosen on "
+        "dev with a classifier trained on the seeds and `corpora/genre/train.jsonl` "
+        "(`python training/evaluate_sections.py --dev-only --train --cv genre|family`) and on train + dev with one "
+        "genre, or one family of genres (letters, records, proceedings, reports), held out at a time; the "
+        "shipped classifier is then trained on the seeds, train and dev, so its dev row is in-sample — the "
+        "held-out figures are the rows below it. The test split was scored once, for this report.",
         "",
         "| set | documents | heading F1 | type accuracy, headings removed | macro-F, headings removed | "
         "type accuracy, headings kept | unseen genres: type accuracy, headings removed |",
@@ -381,9 +508,17 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## Notes",
         "",
-        "- Hyper-parameters (`training/configs/sections.cfg`) were chosen by this same "
-        "leave-one-document-out accuracy; with five documents there is no separate development set, "
-        "so the figures are optimistic to that extent.",
+        "- Hyper-parameters (`training/configs/sections.cfg`) were chosen on the genre corpus's dev split and "
+        "on train + dev with one genre or family of genres held out (issue 12; the seed figures below were "
+        "looked at, not optimised).",
+        "- The deciding phrases of `section_rules.json: body_cues` (上訴駁回, 訴訟費用由…負擔, 本院按, 云云, "
+        "與憲法…尚無牴觸 …) were written for the judgments and interpretations the issue names, from the "
+        "annotation guidelines and the structure of these documents, not from any of their test documents; "
+        "train and dev hold almost none of them, so their weight was set, not tuned. The unseen-genre figure "
+        "is therefore that of a classifier never trained on those genres plus rules written for them.",
+        "- A section's body starts after its heading; for a heading word run into its text (`依據臺中市…`) or "
+        "written by the annotator with its colon (`主　　旨：`) the body starts after the word (before issue 12 "
+        "such bodies were empty in the evaluation).",
         "- A label absent from the four training documents of a fold cannot be predicted in that fold "
         "(`conclusion` occurs only in 003; 002 is the only news text). `recommendation` occurs in the "
         "two trip reports only, so each of their folds learns it from a single document — its F1 is the "
@@ -391,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         "- The target setting removes each section's own heading but keeps the headings of its ancestors "
         "(the annotation guidelines: a subsection inherits its parent's type unless its body clearly does "
         "something else); they enter as character n-grams and as the typical-heading-word prior "
-        "(`ancestor_cue_prior`). With every heading removed — bodies and document structure only — the "
+        "(`ancestor_mixture`). With every heading removed — bodies and document structure only — the "
         f"accuracy is {acc['all_removed']:.3f}, {'at or above' if acc['all_removed'] >= 0.85 else 'below'} "
         "the 0.85 of the target; there a subsection leans on its parent's *predicted* type "
         "(`headless_inherit_weight`), which uses neither gold labels nor heading words.",

@@ -1,11 +1,15 @@
 """Train the section-type classifier on the labelled sections and save the component data.
 
-    python training/train_sections.py [--config training/configs/sections.cfg] [--output DIR]
+    python training/train_sections.py [--config training/configs/sections.cfg] [--output DIR] [--no-dev]
+
+Settings are chosen on the dev split with a classifier trained without it (``--no-dev``; that is the
+classifier ``training/evaluate_sections.py --dev-only --train`` scores); the shipped classifier is then
+trained on the dev split too.
 
 Reads the hyper-parameters from ``training/configs/sections.cfg`` (``[classifier]``) and the
 paths from its ``[paths]`` section (relative paths are relative to the repository root), trains
-on every section of ``corpora/sections/seeds.jsonl`` and of the genre corpus's train split
-(``[paths] genre_train``; never dev or test) with fixed seeds (the result is the same on every
+on every section of ``corpora/sections/seeds.jsonl`` and of the genre corpus's train and dev splits
+(``[paths] genre_train``, ``genre_dev``; never test) with fixed seeds (the result is the same on every
 run) and writes ``training/output/sections/``: ``rules.json``, ``classifier.msgpack`` and
 ``meta.json``. Add it to a pipeline with::
 
@@ -46,18 +50,19 @@ def set_seeds(seed: int) -> None:
     np.random.seed(seed)
 
 
-def training_documents(paths: dict[str, Path]) -> list[GoldDocument]:
-    """The seeds plus, when the config names it, the genre corpus's train split."""
+def training_documents(paths: dict[str, Path], *, dev: bool = True) -> list[GoldDocument]:
+    """The seeds plus, when the config names them, the genre corpus's train split and (``dev``) its dev split."""
     docs = load_gold(paths["gold"], paths["seeds"])
-    if paths.get("genre_train") is not None and paths["genre_train"].exists():
-        docs += load_genre(paths["genre_train"])
+    for key in ("genre_train", "genre_dev") if dev else ("genre_train",):
+        if paths.get(key) is not None and paths[key].exists():
+            docs += load_genre(paths[key])
     return docs
 
 
 def train(docs: list[GoldDocument], rules: HeadingRules, params: dict[str, Any]) -> SectionClassifier:
     """A classifier trained on all sections of ``docs`` (gold boundaries, headings kept + dropped)."""
     set_seeds(int(params.get("seed", 0)))
-    clf = SectionClassifier(params, rules.cues, rules.heading_cues)
+    clf = SectionClassifier(params, rules.cues, rules.heading_cues, rules.body_cues)
     max_chars = int(clf.config["max_chars"])
     clf.fit([build_inputs(d.text, gold_spans(d, rules), max_chars=max_chars) for d in docs], [d.labels for d in docs])
     return clf
@@ -68,11 +73,13 @@ def main(argv: list[str] | None = None) -> int:
         description="Train the tcbio_sections classifier on the seeds and the genre corpus's train split.")
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ap.add_argument("--output", type=Path, default=None, help="default: [paths] output of the config")
+    ap.add_argument("--no-dev", action="store_true",
+                    help="leave the genre corpus's dev split out (the classifier whose dev scores choose settings)")
     args = ap.parse_args(argv)
     paths, params = load_settings(args.config)
     out = args.output or paths["output"]
     rules = HeadingRules.from_json(paths["rules"])
-    docs = training_documents(paths)
+    docs = training_documents(paths, dev=not args.no_dev)
     t0 = time.time()
     clf = train(docs, rules, params)
     counts = Counter(lab for d in docs for lab in d.labels)
@@ -80,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         "component": "tcbio_sections",
         "trained_on": [d.id for d in docs],
         "gold_sha1": hashlib.sha1(paths["gold"].read_bytes()).hexdigest(),
-        "genre_train_sha1": hashlib.sha1(paths["genre_train"].read_bytes()).hexdigest()
-        if paths.get("genre_train") is not None and paths["genre_train"].exists() else None,
+        **{f"{key}_sha1": hashlib.sha1(paths[key].read_bytes()).hexdigest()
+           for key in (("genre_train",) if args.no_dev else ("genre_train", "genre_dev"))
+           if paths.get(key) is not None and paths[key].exists()},
         "config": str(args.config.resolve().relative_to(ROOT)) if args.config.resolve().is_relative_to(ROOT)
         else str(args.config),
         "classifier": clf.config,

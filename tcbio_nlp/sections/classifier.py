@@ -86,6 +86,10 @@ class SectionInput:
     parent: int | None = None  # index of the parent section in the same document
     single: bool = False  # the only section of its document
     fixed_label: str | None = None  # set by a heading word with a fixed type (主旨 → summary)
+    sibling: int = 0  # ordinal among the sections with the same parent (top level: the text before the
+    # first heading counts as the first), 0-based
+    n_siblings: int = 1
+    rel_len: float = 1.0  # body length / the longest body of the document
 
 
 @dataclass
@@ -134,6 +138,15 @@ def build_inputs(
 
     inputs = []
     doc_len = max(len(text), 1)
+    sibling: list[int] = [0] * n
+    n_siblings: list[int] = [1] * n
+    groups: dict[int | None, list[int]] = {}
+    for i, s in enumerate(spans):
+        groups.setdefault(s.parent, []).append(i)
+    for members in groups.values():
+        for k, i in enumerate(members):
+            sibling[i], n_siblings[i] = k, len(members)
+    longest = max((len(b.strip()) for b in bodies), default=0) or 1
     for i, s in enumerate(spans):
         anc: list[str] = []
         p = s.parent
@@ -153,6 +166,9 @@ def build_inputs(
                 parent=s.parent,
                 single=n == 1,
                 fixed_label=s.fixed_label if keep_heading else None,
+                sibling=sibling[i],
+                n_siblings=n_siblings[i],
+                rel_len=len(bodies[i].strip()) / longest,
             )
         )
     return inputs
@@ -281,6 +297,64 @@ def dense_features(x: SectionInput) -> list[float]:
     ]
 
 
+_LAW_CITE_RE = re.compile(r"第[\s0-9０-９一二三四五六七八九十百零〇]{1,8}[條項款]"
+                          r"|「[^」]{2,40}(?:法|條例|辦法|準則|規則|標準|要點)」")
+_QUESTION_RE = re.compile(r"[？?]\s*$")
+_SENTENCE_RE = re.compile(r"[。；！？!?]")
+
+STRUCTURE_NAMES = (
+    "top_0", "top_1", "top_2", "top_3", "top_4plus", "top_last", "sub_0", "sub_1", "sub_2plus", "sub_last",
+    "rel_len", "longest", "question_end", "law_cites", "sentence_len", "short_lines", "n_lines",
+)
+
+
+def structure_features(x: SectionInput, ordinals: bool = True) -> list[float]:
+    """Where a section stands among its siblings and what its body looks like as a whole —
+    features that do not depend on a genre's vocabulary: the ordinal among the top-level sections
+    (the untitled opening counts as the first), among the subsections of one parent, the body's
+    length relative to the longest body, a closing question mark (an issue: 爭點), the density of
+    law citations (第…條, 「…法」: the basis of a letter), the mean sentence length, the share of
+    short lines (table cells) and the number of lines."""
+    body = x.body.strip()
+    n = max(len(body), 1)
+    lines = [ln for ln in body.splitlines() if ln.strip()]
+    top = x.parent is None and not x.single
+    sub = x.parent is not None
+    mid = ordinals  # the 2nd, 3rd … section: the order of a letter's parts (off: judged without it)
+    k = x.sibling
+    last = x.sibling == x.n_siblings - 1
+    return [
+        1.0 if top and k == 0 else 0.0,
+        1.0 if mid and top and k == 1 else 0.0,
+        1.0 if mid and top and k == 2 else 0.0,
+        1.0 if mid and top and k == 3 else 0.0,
+        1.0 if mid and top and k >= 4 else 0.0,
+        1.0 if top and last else 0.0,
+        1.0 if sub and k == 0 else 0.0,
+        1.0 if mid and sub and k == 1 else 0.0,
+        1.0 if mid and sub and k >= 2 else 0.0,
+        1.0 if sub and last else 0.0,
+        x.rel_len,
+        1.0 if x.rel_len >= 1.0 and not x.single else 0.0,
+        1.0 if _QUESTION_RE.search(body) else 0.0,
+        len(_LAW_CITE_RE.findall(body)) * 1000.0 / n,
+        n / max(len(_SENTENCE_RE.findall(body)), 1),
+        sum(1 for ln in lines if len(ln.strip()) <= 12) / max(len(lines), 1),  # table cells, lists of names
+        math.log1p(len(lines)),
+    ]
+
+
+_TITLE_END_RE = re.compile(r"[\s：:。，,.、]+$")
+#: generic words that may follow a title's head noun: '建議事項', '推動成果概述', '心得與建議'
+_TITLE_SUFFIXES = ("", "事項", "部分", "情形", "方面", "概述", "概要", "與展望", "及展望", "與建議", "及建議")
+
+
+def _title_has(title: str, word: str, short: bool) -> bool:
+    if short:
+        return word in title
+    return any(title.endswith(word + suffix) for suffix in _TITLE_SUFFIXES)
+
+
 def compile_cues(cues: dict[str, list[str]]) -> list[re.Pattern]:
     """One regex per cue group (alternation of its patterns), in sorted group order."""
     return [re.compile("|".join(f"(?:{w})" for w in words), re.M) for _, words in sorted(cues.items()) if words]
@@ -313,10 +387,28 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "own_cue_prior": 30.0,
     "ancestor_cue_prior": 10.0,
     "inherit_weight": 0.3,
-    "headless_inherit_weight": 0.7,
+    "headless_inherit_weight": 0.5,
     "own_body_chars": 300,
     "max_chars": 4000,
     "seed": 0,
+    "structure_features": True,
+    "structure_ordinals": True,
+    "structure_weight": 1.0,
+    "heading_prior": "mixture",
+    "heading_mixture": 0.1,
+    "ancestor_mixture": 0.6,
+    "heading_cue_match": "head",
+    "body_cue_weight": 0.6,
+    "body_cue_cap": 3,
+    "body_cue_chars": 600,
+}
+
+#: what a model saved before these settings existed was trained and tuned with (loading keeps its behaviour)
+LEGACY_CONFIG: dict[str, Any] = {
+    "structure_features": False,
+    "heading_prior": "odds",
+    "heading_cue_match": "any",
+    "body_cue_weight": 0.0,
 }
 
 _BLOCKS = ("body", "subtree", "heading", "ancestors")
@@ -342,12 +434,14 @@ class SectionClassifier:
     """Linear section-type classifier over text, cue and shape features."""
 
     def __init__(self, config: dict[str, Any] | None = None, cues: dict[str, list[str]] | None = None,
-                 heading_cues: dict[str, list[str]] | None = None):
+                 heading_cues: dict[str, list[str]] | None = None, body_cues: dict[str, list[str]] | None = None):
         self.config = merge_config(DEFAULT_CONFIG, config)
         self.labels: list[str] = list(self.config["labels"])
         self.cues: dict[str, list[str]] = dict(cues or {})
         self._cue_res = compile_cues(self.cues)
         self.heading_cues: dict[str, list[str]] = {k: list(v) for k, v in (heading_cues or {}).items()}
+        self.body_cues: dict[str, list[str]] = {k: list(v) for k, v in (body_cues or {}).items()}
+        self._body_res = [[re.compile(w, re.M) for w in self.body_cues.get(lab, ())] for lab in self.labels]
         self.vectorizers: dict[str, CharTfidf] = {}
         self.mean = np.zeros(0)
         self.scale = np.ones(0)
@@ -360,12 +454,14 @@ class SectionClassifier:
 
     # -- features ----------------------------------------------------------------------------
     def _dense(self, xs: Sequence[SectionInput]) -> np.ndarray:
-        rows = [dense_features(x) + cue_features(x.body, self._cue_res) + cue_features(x.subtree, self._cue_res)
-                for x in xs]
+        structure = bool(self.config.get("structure_features"))
+        ordinals = bool(self.config.get("structure_ordinals", True))
+        rows = [dense_features(x) + (structure_features(x, ordinals) if structure else [])
+                + cue_features(x.body, self._cue_res) + cue_features(x.subtree, self._cue_res) for x in xs]
         return np.log1p(np.asarray(rows, dtype=np.float64).reshape(len(xs), -1))
 
     def _n_dense(self) -> int:
-        return len(DENSE_NAMES)
+        return len(DENSE_NAMES) + (len(STRUCTURE_NAMES) if self.config.get("structure_features") else 0)
 
     def heading_cue_vector(self, x: SectionInput) -> list[float]:
         """Indicators of the section types whose typical heading words occur in the own heading,
@@ -393,8 +489,39 @@ class SectionClassifier:
         beta = float(self.config["own_cue_prior"] if own_match else self.config["ancestor_cue_prior"])
         return [1.0 + beta * (1.0 if f > 0 else 0.0) for f in v]
 
+    def _cue_mixture(self, xs: Sequence[SectionInput], p: np.ndarray) -> np.ndarray:
+        """Typical heading words decide: a section whose own heading names types gets
+        (1 - heading_mixture) of its mass spread over them and keeps heading_mixture of the model's
+        distribution. A subsection without such a heading word of its own keeps its body's judgment
+        (the parent's type comes in through the inheritance mixing); the untitled opening and
+        top-level sections without a heading word keep the model's distribution."""
+        alpha = float(self.config.get("heading_mixture", 0.1))
+        beta = float(self.config.get("ancestor_mixture", 0.0))
+        out = p.copy()
+        for i, x in enumerate(xs):
+            m = np.asarray(self._match_title(x.heading), dtype=np.float64) if x.heading else np.zeros(len(self.labels))
+            if m.sum() > 0:
+                out[i] = (1 - alpha) * m / m.sum() + alpha * p[i]
+                continue
+            if beta <= 0:
+                continue
+            for anc in x.ancestors:  # the nearest ancestor heading that names a type
+                m = np.asarray(self._match_title(anc), dtype=np.float64)
+                if m.sum() > 0:
+                    out[i] = beta * m / m.sum() + (1 - beta) * p[i]
+                    break
+        return out
+
     def _match_title(self, title: str) -> list[float]:
+        """Types whose typical heading words the title holds. ``heading_cue_match`` = "head": a long title
+        must end with the word (its head noun: '執行現況', '參訪心得與建議事項'), so that '說明' inside
+        '…本部評估意見說明如下：' does not make it a purpose; a title of up to 6 characters may hold it anywhere."""
         t = title.lower()
+        if self.config.get("heading_cue_match", "any") == "head":
+            t = _TITLE_END_RE.sub("", t)
+            short = len(t) <= 6
+            return [1.0 if any(_title_has(t, w.lower(), short) for w in self.heading_cues.get(lab, ())) else 0.0
+                    for lab in self.labels]
         return [1.0 if any(w.lower() in t for w in self.heading_cues.get(lab, ())) else 0.0 for lab in self.labels]
 
     def _matrix(self, xs: Sequence[SectionInput]) -> sparse.csr_matrix:
@@ -407,6 +534,8 @@ class SectionClassifier:
         nd = self._n_dense()
         dense[:, :nd] *= cfg["dense_weight"]
         dense[:, nd:] *= cfg["cue_weight"]
+        if cfg.get("structure_features"):  # the structure block has its own weight (weak tie-breakers)
+            dense[:, len(DENSE_NAMES):nd] *= float(cfg.get("structure_weight", 1.0))
         blocks.append(sparse.csr_matrix(dense))
         return sparse.hstack(blocks, format="csr")
 
@@ -482,6 +611,30 @@ class SectionClassifier:
         p = np.exp(scores)
         return p / p.sum(axis=1, keepdims=True)
 
+    def body_cue_counts(self, x: SectionInput) -> list[int]:
+        """For each type, how many of its deciding phrases (``section_rules.json: body_cues``) the
+        beginning of the body holds (``body_cue_chars``), at most ``body_cue_cap``."""
+        head = x.body[: int(self.config.get("body_cue_chars", 1500))]
+        cap = int(self.config.get("body_cue_cap", 3))
+        return [min(cap, sum(1 for rx in res if rx.search(head))) for res in self._body_res]
+
+    def _body_prior(self, xs: Sequence[SectionInput], p: np.ndarray) -> np.ndarray:
+        """Deciding phrases decide: when one type has n more distinct deciding phrases in a body than any
+        other type, it takes 1 - (1 - body_cue_weight)^n of the probability mass; the model's
+        distribution keeps the rest (one phrase: body_cue_weight; equal counts: no change)."""
+        rho = float(self.config.get("body_cue_weight", 0.0))
+        if rho <= 0 or not any(self._body_res):
+            return p
+        out = p.copy()
+        for i, x in enumerate(xs):
+            counts = sorted(((c, k) for k, c in enumerate(self.body_cue_counts(x))), reverse=True)
+            lead = counts[0][0] - (counts[1][0] if len(counts) > 1 else 0)
+            if lead > 0:
+                share = 1.0 - (1.0 - rho) ** lead
+                out[i] = (1.0 - share) * p[i]
+                out[i, counts[0][1]] += share
+        return out
+
     def predict_proba(self, xs: Sequence[SectionInput]) -> np.ndarray:
         """Probabilities for the sections of ONE document, smoothed over the section tree.
 
@@ -494,7 +647,7 @@ class SectionClassifier:
         the parent's predicted type standing in for the missing parent heading). Sections
         with a fixed label (heading words such as 主旨) get it with probability 1.
         """
-        own = self.raw_proba(xs)
+        own = self._body_prior(xs, self.raw_proba(xs))
         n = len(xs)
         children: list[list[int]] = [[] for _ in range(n)]
         for i, x in enumerate(xs):
@@ -506,7 +659,9 @@ class SectionClassifier:
             if children[i] and full > 0:
                 lam = min(1.0, len(xs[i].body.strip()) / full)
                 agg[i] = lam * own[i] + (1 - lam) * agg[children[i]].mean(axis=0)
-        if self.heading_cues and (self.config["own_cue_prior"] > 0 or self.config["ancestor_cue_prior"] > 0):
+        if self.heading_cues and self.config.get("heading_prior") == "mixture":
+            agg = self._cue_mixture(xs, agg)
+        elif self.heading_cues and (self.config["own_cue_prior"] > 0 or self.config["ancestor_cue_prior"] > 0):
             agg = agg * np.asarray([self._cue_prior(x) for x in xs]).reshape(agg.shape)
             agg /= agg.sum(axis=1, keepdims=True)
         out = agg.copy()
@@ -535,6 +690,7 @@ class SectionClassifier:
             "labels": self.labels,
             "cues": self.cues,
             "heading_cues": self.heading_cues,
+            "body_cues": self.body_cues,
             "vectorizers": {b: v.to_dict() for b, v in self.vectorizers.items()},
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
@@ -546,7 +702,7 @@ class SectionClassifier:
     def from_dict(cls, d: dict[str, Any]) -> SectionClassifier:
         if d.get("format") != "tcbio.SectionClassifier.v1":
             raise ValueError(f"not a tcbio section classifier: {d.get('format')!r}")
-        clf = cls(d["config"], d["cues"], d.get("heading_cues"))
+        clf = cls({**LEGACY_CONFIG, **d["config"]}, d["cues"], d.get("heading_cues"), d.get("body_cues"))
         clf.labels = list(d["labels"])
         clf.vectorizers = {b: CharTfidf.from_dict(v) for b, v in d["vectorizers"].items()}
         clf.mean = np.asarray(d["mean"], dtype=np.float64)

@@ -48,11 +48,13 @@ def load_gold(path: str | Path, seeds_dir: str | Path) -> list[GoldDocument]:
     return docs
 
 
-def heading_body_start(text: str, heading_start: int, heading: str) -> int:
+def heading_body_start(text: str, heading_start: int, heading: str, run_in: bool = False) -> int:
     """Where the body starts after a heading that begins its line at ``heading_start``.
 
     The whole line is the heading unless the heading is a word followed by inline text
-    ('關鍵字：臺立生醫…'), in which case the body starts after the word (its colon included).
+    ('關鍵字：臺立生醫…'), in which case the body starts at the colon after the word (also when the
+    annotator wrote the colon into the heading: '主　　旨：'), or — ``run_in``, a heading word —
+    the word runs straight into its text ('依據臺中市政府…'), in which case the body starts after it.
     """
     eol = text.find("\n", heading_start)
     eol = len(text) if eol < 0 else eol
@@ -66,6 +68,10 @@ def heading_body_start(text: str, heading_start: int, heading: str) -> int:
             rest = line[i + 1 :].replace("*", "").strip()
             if rest and rest[0] in "：:" and rest[1:].strip():
                 return heading_start + i + 1
+            if rest and target[-1] in "：:":  # '主　　旨：' written with its colon
+                return heading_start + i
+            if rest and run_in:
+                return heading_start + i + 1
             break
     return eol
 
@@ -76,15 +82,22 @@ def gold_spans(doc: GoldDocument, rules: HeadingRules | None = None) -> list[Spa
     for s in doc.sections:
         hs = s.get("heading_start")
         heading = s.get("heading")
-        body_start = s["start"] if hs is None else heading_body_start(doc.text, hs, heading)
         fixed = None
+        run_in = False
         if heading and rules is not None:
             hw = rules.word_for(heading)
+            run_in = hw is not None and bool(hw.run_in)
             if hw is None:
                 from .classifier import heading_title
 
                 hw = rules.word_for(heading_title(heading))
             fixed = hw.label if hw is not None else None
+        written = heading
+        if heading and rules is not None:  # '主　　旨：公告…' annotated whole: the heading is the word
+            m = rules.match_word(heading.strip())
+            if m is not None and m.inline and not m.run_in:
+                written = m.text
+        body_start = s["start"] if hs is None else heading_body_start(doc.text, hs, written, run_in)
         spans.append(SpanInfo(s["start"], s["end"], body_start, heading, s["level"], s.get("parent"), fixed))
     return spans
 

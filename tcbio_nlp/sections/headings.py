@@ -42,6 +42,9 @@ DEFAULT_RULES_RESOURCE = "section_rules.json"
 _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+")
 _BOLD_RE = re.compile(r"\*\*|__")
 _SPACE_RE = re.compile(r"\s+")
+# characters two columns wide (East Asian Wide and Fullwidth: CJK, kana, hangul, full-width forms)
+_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                      "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
 
 
 def numbering_value(marker: str) -> int | None:
@@ -85,6 +88,9 @@ class HeadingWord:
     toc: bool = False
     fixed_part: bool = False  # a fixed part of a letter/notice/judgment: numbered items after it are list items
     suffix: str | None = None  # what may follow the word on its line besides a colon ('附表一 …')
+    # where the word may run straight into its text without a colon ('依據臺中市政府…函。', '摘要藥品之…'):
+    # 'document_start' (the first line of the document), 'before_part' (the next line is a fixed part)
+    run_in: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         keep = ("word", "label", "standalone")
@@ -97,6 +103,7 @@ class _WordMatch:
     text: str  # the word as written ('主　　旨')
     inline: str  # text after the colon on the same line, '' if none
     suffixed: bool = False  # '附表一 食品添加物…': the whole line is the heading
+    run_in: bool = False  # '依據臺中市政府…': the word runs into its text (accepted by context only)
 
     @property
     def compact(self) -> str:
@@ -130,12 +137,21 @@ class HeadingRules:
     wrap_min_share: float = 0.3
     wrapped_line: str = ""  # a line ending inside a word ('…且Anti-HCV與HCV' / 'RNA均為陽性'):
     wrapped_next: str = ""  # ... when the next line starts like this, the line is wrapped prose
+    wrap_display_width: bool = False  # measure the wrap width in display columns (CJK characters count 2)
+    list_intro: str = ""  # a prose line introducing a list of criteria ('…並符合下列三項之一：'): the
+    # numbered line right after it is a list item
+    weak_series_min: int = 0  # a series of at least this many headings keeps a member whose only list
+    # evidence is an intro ending or a wrapped title ('參、…評估意見說明如下：'); 0 = off
+    field_block_words: bool = False  # '關鍵詞: …' between record fields ('出國類別: 考察') is a field
+    toc_repeats: bool = False  # a numbered line written again later, with no text of its own, is a contents line
     version: int = 1
     description: str = ""
     cues: dict[str, list[str]] = field(default_factory=dict)  # classifier cue groups, kept with the rules
     cues_description: str = ""
     heading_cues: dict[str, list[str]] = field(default_factory=dict)  # section type → typical heading words
     heading_cues_description: str = ""
+    body_cues: dict[str, list[str]] = field(default_factory=dict)  # section type → phrases that decide it
+    body_cues_description: str = ""
 
     def __post_init__(self) -> None:
         self._bullet = re.compile(self.list_bullet)
@@ -146,6 +162,7 @@ class HeadingRules:
         self._statute = re.compile(self.statute_article, re.MULTILINE) if self.statute_article else None
         self._wrapped = (re.compile(self.wrapped_line), re.compile(self.wrapped_next)) if self.wrapped_line else None
         self._record = re.compile(self.record_field) if self.record_field else None
+        self._list_intro = re.compile(self.list_intro) if self.list_intro else None
         self._numbering = sorted(self.numbering, key=lambda r: r.rank)
         words: dict[str, HeadingWord] = {}
         for hw in self.heading_words:
@@ -201,10 +218,17 @@ class HeadingRules:
             "wrap_min_share": self.wrap_min_share,
             "wrapped_line": self.wrapped_line,
             "wrapped_next": self.wrapped_next,
+            "wrap_display_width": self.wrap_display_width,
+            "list_intro": self.list_intro,
+            "weak_series_min": self.weak_series_min,
+            "field_block_words": self.field_block_words,
+            "toc_repeats": self.toc_repeats,
             "cues_description": self.cues_description,
             "cues": self.cues,
             "heading_cues_description": self.heading_cues_description,
             "heading_cues": self.heading_cues,
+            "body_cues_description": self.body_cues_description,
+            "body_cues": self.body_cues,
         }
 
     def word_for(self, text: str) -> HeadingWord | None:
@@ -214,7 +238,7 @@ class HeadingRules:
         if key in self._words:
             return self._words[key]
         m = self.match_word(text.strip())
-        return m.word if m is not None else None
+        return m.word if m is not None and not m.run_in else None
 
     def match_word(self, clean: str) -> _WordMatch | None:
         """The heading word a line is, alone, with a colon and inline text, or with its suffix."""
@@ -234,6 +258,11 @@ class HeadingRules:
         suffix = self._suffix.get(key)
         if suffix is not None and suffix.fullmatch(rest):
             return _WordMatch(hw, clean, "", suffixed=True)
+        # run into its text: the text must start like a new phrase ('依據臺中…', 'Abstract This …'),
+        # not continue the word ('Summary of …')
+        first = rest.lstrip()[:1]
+        if hw.run_in and len(written) == len(key) and first and ("\u4e00" <= first <= "\u9fff" or first.isupper()):
+            return _WordMatch(hw, written, rest.strip(), run_in=True)
         return None
 
 
@@ -290,6 +319,7 @@ class _Candidate:
     title: str
     value: int | None
     hard: bool = False
+    weak: bool = False
     soft: bool = False
     content: bool = True
     accepted: bool = False
@@ -342,6 +372,14 @@ class HeadingDetector:
             return False
         return bool(w[0].search(lines[i].clean) and w[1].match(lines[i + 1].clean))
 
+    def _width(self, line: _Line) -> int:
+        """A line's length as wrapped: characters, or display columns (CJK = 2) when
+        ``wrap_display_width`` is set."""
+        raw = line.raw.rstrip()
+        if not self.rules.wrap_display_width:
+            return len(raw)
+        return len(raw) + len(_WIDE_RE.findall(raw))
+
     def _wrap_width(self, lines: list[_Line]) -> int:
         """The width a text was hard-wrapped at (0 if not): the most common length of its long
         lines when at least ``wrap_min_share`` of them have it. A numbered line running to that
@@ -349,11 +387,37 @@ class HeadingDetector:
         share = self.rules.wrap_min_share
         if share <= 0:
             return 0
-        lengths = [len(ln.raw.rstrip()) for ln in lines if len(ln.raw.rstrip()) >= 20]
+        lengths = [w for w in (self._width(ln) for ln in lines) if w >= 20]
         if len(lengths) < 10:
             return 0
         width, n = Counter(lengths).most_common(1)[0]
+        if self.rules.wrap_display_width:  # a line may end one column short (a wide character did not fit)
+            n += Counter(lengths)[width - 1] + Counter(lengths)[width + 1]
         return width if n >= share * len(lengths) else 0
+
+    def _run_in_ok(self, lines: list[_Line], i: int, contexts: list[str]) -> bool:
+        """A heading word run into its text counts only where the document shows it is one: on the
+        document's first line ('document_start') or right before a fixed part ('before_part':
+        '依據臺中市政府…函。' followed by '主旨:…')."""
+        rest = [j for j in range(len(lines)) if lines[j].clean]
+        if "document_start" in contexts and rest and rest[0] == i:
+            return True
+        if "before_part" in contexts:
+            nxt = next((j for j in rest if j > i), None)
+            if nxt is not None:
+                m = self.rules.match_word(lines[nxt].clean)
+                if m is not None and m.word.fixed_part and not m.run_in:
+                    return True
+        return False
+
+    def _in_field_block(self, lines: list[_Line], i: int) -> bool:
+        """Line ``i`` stands between two record fields ('出國類別: 考察' / '備註:')."""
+        rx = self.rules._record
+        if rx is None:
+            return False
+        prev = next((lines[j].clean for j in range(i - 1, -1, -1) if lines[j].clean), "")
+        nxt = next((lines[j].clean for j in range(i + 1, len(lines)) if lines[j].clean), "")
+        return bool(rx.match(prev) and rx.match(nxt))
 
     def _numbering_off(self, text: str, lines: list[_Line]) -> bool:
         """No numbered headings in a statute (its articles: 第一條 …) or a record of fields
@@ -379,11 +443,17 @@ class HeadingDetector:
         no_numbering = self._numbering_off(text, lines)
         wrap = self._wrap_width(lines)
 
+        prev_prose: str | None = None  # the last non-empty line that is neither a heading nor a candidate
         for i, ln in enumerate(lines):
             if not ln.clean:
                 continue
             # bare heading words: '摘要', '目 次', '主　　旨：…', '附表一', '## 摘要'
             wmatch = None if ln.bullet else rules.match_word(ln.clean)
+            if wmatch is not None and wmatch.run_in and not self._run_in_ok(lines, i, wmatch.word.run_in):
+                wmatch = None
+            if (wmatch is not None and wmatch.inline and not wmatch.word.fixed_part and rules.field_block_words
+                    and self._in_field_block(lines, i)):
+                wmatch = None
             if wmatch is not None:
                 hw = wmatch.word
                 inline = bool(wmatch.inline)
@@ -397,35 +467,50 @@ class HeadingDetector:
                 if inline:  # the heading is the word; its body starts after it
                     at = ln.raw.find(wmatch.text)
                     headings[i].end = ln.start + (at + len(wmatch.text) if at >= 0 else 0)
+                prev_prose = None
                 continue
             num = self._match_numbering(ln.clean)
             if num is not None:
                 rule, marker, title = num
                 c = _Candidate(i, rule, marker, title, numbering_value(marker))
+                # a title that introduces a list or runs on to the next line is weak evidence of a
+                # list item: a long series of headings keeps it ('參、…評估意見說明如下：')
+                c.weak = bool(
+                    rules._intro.search(title)
+                    or self._wrapped_at(lines, i)
+                    or (wrap > 0 and self._width(ln) >= wrap - 1 and i + 1 < len(lines)
+                        and bool(lines[i + 1].clean) and not rules._sentence_end.search(title))
+                )
                 c.hard = bool(
                     ln.bullet
                     or rules._toc.search(ln.clean)
                     or rules._sentence_end.search(title)
-                    or rules._intro.search(title)
                     or len(title) > rules.hard_max_title_chars
                     or (rules._inline_item is not None and rules._inline_item.search(title))
                     or c.value is None
                     or c.value > rules.numeral_max
                     or no_numbering
-                    or self._wrapped_at(lines, i)
-                    or (wrap > 0 and len(ln.raw.rstrip()) >= wrap - 1 and i + 1 < len(lines)
-                        and bool(lines[i + 1].clean) and not rules._sentence_end.search(title))
                     or fixed_from is not None
+                    # the line before introduces a list of criteria ('…並符合下列三項之一：')
+                    or (rules._list_intro is not None and prev_prose is not None
+                        and bool(rules._list_intro.search(prev_prose)))
                 )
                 c.soft = len(title) > rules.max_title_chars
                 candidates.append(c)
                 cand_at[i] = c
+                prev_prose = None
                 continue
             if ln.markdown and not rules._toc.search(ln.clean):
                 headings[i] = Heading(
                     start=ln.start, end=ln.end, text=ln.clean, title=ln.clean, kind="markdown",
                     style="markdown", rank=rules.markdown_rank_base + ln.markdown,
                 )
+                prev_prose = None
+                continue
+            prev_prose = ln.clean
+
+        if rules.toc_repeats:
+            self._mark_contents_lines(lines, candidates, cand_at, headings)
 
         # content test: does a candidate have text of its own (or children) before the next
         # candidate of the same or a higher style?
@@ -466,10 +551,12 @@ class HeadingDetector:
                 open_series[c.rule.name] = cur
 
         for s in series:
-            listy = sum(1 for c in s if c.hard or c.soft or not c.content)
+            listy = sum(1 for c in s if c.hard or c.weak or c.soft or not c.content)
             is_list = listy / len(s) >= rules.series_list_fraction
+            keep_weak = 0 < rules.weak_series_min <= len(s)
             for c in s:
-                c.accepted = not is_list and not c.hard and (c.content or not c.soft)
+                c.accepted = (not is_list and not c.hard and (c.content or not c.soft)
+                              and (not c.weak or (keep_weak and c.content)))
                 if c.accepted:
                     ln = lines[c.line]
                     headings[c.line] = Heading(
@@ -483,6 +570,37 @@ class HeadingDetector:
         ordered = [headings[i] for i in sorted(headings)]
         self._assign_levels(ordered)
         return ordered
+
+    @staticmethod
+    def _mark_contents_lines(lines: list[_Line], candidates: list[_Candidate], cand_at: dict[int, _Candidate],
+                             headings: dict[int, Heading], min_run: int = 3) -> None:
+        """A table of contents without page numbers: a run of at least ``min_run`` numbered lines
+        with no text between them, most of them written again later in the document, is a list
+        of contents lines, not of headings."""
+        last: dict[str, int] = {}
+        for c in candidates:
+            last[_SPACE_RE.sub("", lines[c.line].clean)] = c.line
+        runs: list[list[_Candidate]] = []
+        cur: list[_Candidate] = []
+        for j, ln in enumerate(lines):
+            if not ln.clean:
+                continue
+            if j in cand_at:
+                cur.append(cand_at[j])
+                continue
+            if j in headings and not cur:
+                continue
+            runs.append(cur)
+            cur = []
+        runs.append(cur)
+        for run in runs:
+            run = [c for c in run if not lines[c.line].bullet]  # bullet items are list items anyway
+            if len(run) < min_run:
+                continue
+            repeated = [c for c in run if last[_SPACE_RE.sub("", lines[c.line].clean)] != c.line]
+            if len(repeated) >= 0.8 * len(run):
+                for c in repeated:
+                    c.hard = True
 
     @staticmethod
     def _assign_levels(headings: list[Heading]) -> None:
