@@ -24,7 +24,7 @@ from .records import DocInfo
 #: file name suffixes picked up in a directory walk (plus text files without a suffix)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 #: documents whose text is extracted (``tcbio_nlp.documents``)
-DOCUMENT_SUFFIXES = (".pdf", ".docx")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".xhtml")
 STDIN_ID = "<stdin>"
 _MAGIC = ((b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
           (b"GIF8", "GIF image"), (b"PK\x03\x04", "ZIP archive or Office document"),
@@ -120,8 +120,8 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def _looks_whole(path: Path) -> bool:
-    """For .pdf/.docx files met in a directory walk: a PDF with its end-of-file marker, a DOCX with
-    a Word part (a truncated download or a placeholder is skipped; named explicitly, it is tried)."""
+    """For documents met in a directory walk: a PDF with its end-of-file marker, a DOCX with a Word
+    part (a truncated download or a placeholder is skipped; named explicitly, it is tried), any HTML."""
     try:
         with path.open("rb") as fh:
             head = fh.read(1 << 16)
@@ -131,7 +131,9 @@ def _looks_whole(path: Path) -> bool:
         return True
     if path.suffix.lower() == ".pdf":
         return head.startswith(b"%PDF-") and b"%%EOF" in tail
-    return document_kind(head, path.name) == "DOCX"
+    if path.suffix.lower() == ".docx":
+        return document_kind(head, path.name) == "DOCX"
+    return True  # HTML: the parser reads whatever is there
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -165,7 +167,7 @@ def read_source(source: Source, stdin: object = None) -> DocInfo:
         try:
             found = extract(data, source.id)
         except ExtractionError as exc:
-            if not source.id.lower().endswith(DOCUMENT_SUFFIXES):  # scan.txt: not a document to read
+            if kind != "HTML" and not source.id.lower().endswith(DOCUMENT_SUFFIXES):  # scan.txt: not a document
                 what = "PDF document" if kind == "PDF" else "ZIP archive or Office document"
                 raise InputError(source.id, f"binary file ({what}), not text") from None
             raise InputError(source.id, str(exc)) from None

@@ -42,6 +42,8 @@ examples:
       tag every .txt/.md file under reports/ (walked recursively) into one JSONL file
   tcbio tag 公告.txt --format table
       read one file (UTF-8, UTF-16 or Big5 — detected) and show entities and sections as tables
+  tcbio tag report.pdf notice.html
+      the text of PDF, Word (.docx) and HTML documents, in reading order
   iconv -f utf-8 -t big5 report.txt | tcbio tag --format conll
       standard input; CoNLL: TOKEN<TAB>START<TAB>END<TAB>BIO-TAG, blank line after each sentence
   tcbio tag reports/ --format html --output reports.html --n-process 2 --verbose
@@ -112,9 +114,9 @@ def tag(
 ) -> None:
     """Tag documents: words, entities with normalised values, sections.
 
-    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf and .docx) and
+    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf, .docx and .html) and
     standard input (`-` or no PATH). UTF-8, UTF-16 and Big5/CP950 are detected (--verbose reports
-    which); the text of PDF and Word documents is extracted (JSONL: "pages" for a PDF).
+    which); the text of PDF, Word and HTML documents is extracted (JSONL: "pages" for a PDF).
     Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
     whole file.
     """
