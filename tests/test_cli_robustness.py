@@ -170,16 +170,34 @@ def test_worker_exits_when_the_main_process_is_killed(tmp_path) -> None:
 
 @pytest.mark.skipif(not REAL, reason="needs the shipped pipeline")
 def test_split_points_do_not_lose_headings(tmp_path) -> None:
+    """30 copies of a seed document in one file: 30x its headings and 30x its entities, though the
+    file is split into chunks (issue 14: the heading at the split point was lost)."""
+    from collections import Counter
+
+    from tcbio_nlp.cli.tag import DEFAULT_CHUNK_CHARS
+
     one = seed("003").read_text("utf-8")
     single = json.loads(tcbio("tag", str(seed("003"))).stdout)
     path = tmp_path / "thirty.txt"
     path.write_text(one * 30, encoding="utf-8")
+    assert len(one * 30) > DEFAULT_CHUNK_CHARS  # tagged in more than one chunk
     proc = tcbio("tag", str(path))
     assert proc.returncode == 0
     rec = json.loads(proc.stdout)
-    headed = [s for s in rec["sections"] if s["heading"]]
-    assert len(headed) == 30 * len([s for s in single["sections"] if s["heading"]])
-    assert len(rec["entities"]) == 30 * len(single["entities"])
+
+    def headings(r: dict) -> Counter:
+        return Counter((s["heading"], s["level"]) for s in r["sections"] if s["heading"])
+
+    def entities(r: dict) -> Counter:
+        return Counter((e["label"], e["text"]) for e in r["entities"])
+
+    assert headings(single) and entities(single)
+    assert headings(rec) == Counter({k: 30 * n for k, n in headings(single).items()})
+    assert entities(rec) == Counter({k: 30 * n for k, n in entities(single).items()})
+    # and each copy's at the same place in its copy
+    n = len(one)
+    copies = {(s["start"] % n, s["heading"]) for s in rec["sections"] if s["heading"]}
+    assert copies == {(s["start"], s["heading"]) for s in single["sections"] if s["heading"]}
 
 
 def _with_stray_bytes(text: str, n: int, byte: bytes = b"\x81") -> tuple[bytes, str]:
