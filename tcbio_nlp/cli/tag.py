@@ -217,12 +217,19 @@ def run(opts: Options) -> int:
                 yield prefix + info.text[a:b], Item(info, a, b, len(prefix))
 
     def batches() -> Iterator[list[tuple[str, Item]]]:
+        """Batches of at most --batch-size texts and TASK_CHARS characters (or one longer chunk): the
+        tok2vec layer holds about 20 kB per token of a batch while it runs."""
         batch: list[tuple[str, Item]] = []
+        chars = 0
         for text, item in items():
-            batch.append((text, item))
-            if len(batch) >= opts.batch_size or sum(len(t) for t, _ in batch) >= TASK_CHARS:
+            if batch and chars + len(text) > TASK_CHARS:
                 yield batch
-                batch = []
+                batch, chars = [], 0
+            batch.append((text, item))
+            chars += len(text)
+            if len(batch) >= opts.batch_size or chars >= TASK_CHARS:
+                yield batch
+                batch, chars = [], 0
         if batch:
             yield batch
 
@@ -238,7 +245,7 @@ def run(opts: Options) -> int:
         else:
             nlp = pipeline.load_pipeline(opts.model)
             report.info(f"loaded pipeline {opts.model or 'tcbio_zh_core'} "
-                        f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.2f} s")
+                        f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.3f} s")
             results = pipeline.local_results(nlp, batches(), options)
         show_progress = _want_progress(opts, len(sources))
         if show_progress:
@@ -275,7 +282,7 @@ def run(opts: Options) -> int:
             out.end(failure, whole_records=opts.format == "jsonl")
     elapsed = time.perf_counter() - t_start
     rate = stats["chars"] / elapsed if elapsed else 0
-    report.info(f"tagged {_plural(stats['docs'], 'document')}, {stats['chars']:,} characters in {elapsed:.2f} s "
+    report.info(f"tagged {_plural(stats['docs'], 'document')}, {stats['chars']:,} characters in {elapsed:.3f} s "
                 f"({rate:,.0f} characters/s, {_plural(n_process, 'process', 'es')}; CPU: {_cpu_seconds(n_process)})")
     if report.errors:
         print(f"tcbio tag: {_plural(report.errors, 'input')} could not be tagged "
