@@ -77,13 +77,19 @@ def document_items(sources: Iterable[Source | DocInfo], chunk_chars: int, report
 
 def batched(items: Iterable[tuple[str, Item]], batch_size: int,
             task_chars: int = TASK_CHARS) -> Iterator[list[tuple[str, Item]]]:
-    """Batches of at most ``batch_size`` texts or ``task_chars`` characters."""
+    """Batches of at most ``batch_size`` texts and ``task_chars`` characters (or one longer chunk): the
+    tok2vec layer holds about 20 kB per token of a batch while it runs."""
     batch: list[tuple[str, Item]] = []
+    chars = 0
     for text, item in items:
-        batch.append((text, item))
-        if len(batch) >= batch_size or sum(len(t) for t, _ in batch) >= task_chars:
+        if batch and chars + len(text) > task_chars:
             yield batch
-            batch = []
+            batch, chars = [], 0
+        batch.append((text, item))
+        chars += len(text)
+        if len(batch) >= batch_size or chars >= task_chars:
+            yield batch
+            batch, chars = [], 0
     if batch:
         yield batch
 

@@ -38,6 +38,8 @@ examples:
       tag every .txt/.md file under reports/ (walked recursively) into one JSONL file
   tcbio tag 公告.txt --format table
       read one file (UTF-8, UTF-16 or Big5 — detected) and show entities and sections as tables
+  tcbio tag report.pdf notice.html
+      the text of PDF, Word (.docx) and HTML documents, in reading order
   iconv -f utf-8 -t big5 report.txt | tcbio tag --format conll
       standard input; CoNLL: TOKEN<TAB>START<TAB>END<TAB>BIO-TAG, blank line after each sentence
   tcbio tag reports/ --format html --output reports.html --n-process 2 --verbose
@@ -121,9 +123,9 @@ def tag(
 ) -> None:
     """Tag documents: words, entities with normalised values, sections.
 
-    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf and .docx) and
+    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf, .docx and .html) and
     standard input (`-` or no PATH). UTF-8, UTF-16 and Big5/CP950 are detected (--verbose reports
-    which); the text of PDF and Word documents is extracted (JSONL: "pages" for a PDF).
+    which); the text of PDF, Word and HTML documents is extracted (JSONL: "pages" for a PDF).
     Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
     whole file.
     """
@@ -226,7 +228,7 @@ def run(opts: Options) -> int:
         else:
             nlp = pipeline.load_pipeline(opts.model)
             report.info(f"loaded pipeline {opts.model or 'tcbio_zh_core'} "
-                        f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.2f} s")
+                        f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.3f} s")
             results = pipeline.local_results(nlp, batches(), options)
         show_progress = _want_progress(opts, len(sources))
         if show_progress:
@@ -263,7 +265,7 @@ def run(opts: Options) -> int:
             out.end(failure, whole_records=opts.format == "jsonl")
     elapsed = time.perf_counter() - t_start
     rate = stats["chars"] / elapsed if elapsed else 0
-    report.info(f"tagged {_plural(stats['docs'], 'document')}, {stats['chars']:,} characters in {elapsed:.2f} s "
+    report.info(f"tagged {_plural(stats['docs'], 'document')}, {stats['chars']:,} characters in {elapsed:.3f} s "
                 f"({rate:,.0f} characters/s, {_plural(n_process, 'process', 'es')}; CPU: {_cpu_seconds(n_process)})")
     if report.errors:
         print(f"tcbio tag: {_plural(report.errors, 'input')} could not be tagged "

@@ -9,13 +9,18 @@ from typing import Any
 from ..records import Chunk, DocInfo, dumps, merge_chunks
 from . import Formatter
 
+_TEXT_PIECE = 1 << 20
+
 
 class JsonlFormatter(Formatter):
     """Streamed chunk by chunk: tokens are written as they come, entities spooled until the tokens end."""
 
     def write(self, doc: DocInfo, chunks: Iterable[Chunk]) -> None:
         out = self.out
-        out.write('{"id":' + dumps(doc.id) + ',"text":' + dumps(doc.text) + ',"tokens":[')
+        out.write('{"id":' + dumps(doc.id) + ',"text":"')
+        for i in range(0, len(doc.text), _TEXT_PIECE):  # JSON-escaped a piece at a time: no second copy of a long text
+            out.write(dumps(doc.text[i : i + _TEXT_PIECE])[1:-1])
+        out.write('","tokens":[')
         sections: list[dict[str, Any]] = []
         sep_tok = sep_ent = ""
         with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8") as ents:
