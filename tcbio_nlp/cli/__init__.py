@@ -1,9 +1,5 @@
-"""The ``tcbio`` command line (typer, as spaCy's own CLI): ``tcbio tag``, ``tcbio train``, ``tcbio evaluate``.
-
-One module per command (``tag``, ``scripts``), per concern of ``tag`` (``inputs``, ``pipeline``,
-``records``) and per output format (``formats/``). Exit status: 0 when every input was
-tagged, 1 when any was bad (each named on standard error), 2 for usage errors.
-"""
+"""The ``tcbio`` command line (typer, as spaCy's own CLI): one module per command (``tag``, ``scripts``), per
+concern of ``tag`` (``inputs``, ``pipeline``, ``records``) and per output format (``formats/``)."""
 
 from __future__ import annotations
 

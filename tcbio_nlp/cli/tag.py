@@ -121,18 +121,15 @@ def tag(
 
 
 class Reporter:
-    """Messages on stderr, through the progress bar's console while one is shown."""
+    """Messages on stderr (shown above the progress bar: rich redirects stderr while it shows one)."""
 
     def __init__(self, verbose: bool) -> None:
-        self.verbose, self.console, self.errors = verbose, None, 0
+        self.verbose, self.errors = verbose, 0
 
     def emit(self, line: str, error: bool = True, always: bool = False) -> None:
         self.errors += error
         if error or always or self.verbose:
-            if self.console is not None:
-                self.console.print(line, markup=False, highlight=False, soft_wrap=True)
-            else:
-                print(line, file=sys.stderr, flush=True)
+            print(line, file=sys.stderr, flush=True)
 
     def error(self, name: str, reason: str) -> None:
         self.emit(f"tcbio tag: error: {name}: {reason}")
@@ -200,7 +197,6 @@ def run(opts: SimpleNamespace) -> int:
                                 TimeElapsedColumn(), console=Console(stderr=True))
             progress.start()
             task = progress.add_task("tag", total=len(sources))
-            report.console = progress.console
         if out is None:  # rich shows what is written to a terminal above the progress bar
             out = _Output(sys.stdout if show_progress and sys.stdout.isatty() and sys.stderr.isatty() else
                           io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n"), None)
@@ -216,7 +212,6 @@ def run(opts: SimpleNamespace) -> int:
         failure = sys.exc_info()[0]
         if progress is not None:
             progress.stop()
-            report.console = None
         if pool is not None:
             pipeline.stop_pool(pool, finished=formatter is not None and failure is None)
         if out is not None:
