@@ -86,13 +86,10 @@ def tag(
                                                   "on a terminal, when the output is not piped)")] = None,
     model: Annotated[str | None, typer.Option(hidden=True)] = None,
     chunk_chars: Annotated[int, typer.Option(min=1, hidden=True)] = DEFAULT_CHUNK_CHARS,
-    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="tag on this Dask distributed scheduler "
-                                                  "(tcp://host:8786) into JSONL shards in the --output directory; "
-                                                  "needs `pip install tcbio-nlp[distributed]`")] = None,
-    local_workers: Annotated[int, typer.Option(metavar="N", min=0, help="as --scheduler, on a Dask cluster of N "
-                                               "worker processes started on this machine")] = 0,
-    shard_docs: Annotated[int, typer.Option(metavar="N", min=1, help="documents per shard (--scheduler, "
-                                            "--local-workers)")] = 64,
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler (tcp://host:8786): JSONL "
+                                                  "shards in the --output directory ([distributed] extra)")] = None,
+    local_workers: Annotated[int, typer.Option(metavar="N", min=0, help="as --scheduler, N local Dask workers")] = 0,
+    shard_docs: Annotated[int, typer.Option(metavar="N", min=1, help="documents per Dask shard")] = 64,
 ) -> None:
     """Tag documents: words, entities with normalised values, sections.
 
@@ -146,12 +143,10 @@ def run(opts: SimpleNamespace) -> int:
     """Tag every input; the exit status (0 all good, 1 some input bad)."""
     report = Reporter(opts.verbose)
     t_start = time.perf_counter()
-    sources = []
-    for found in discover(opts.paths):
-        if isinstance(found, InputError):
-            report.error(found.name, found.reason)
-        else:
-            sources.append(found)
+    found = list(discover(opts.paths))
+    for bad in [f for f in found if isinstance(f, InputError)]:
+        report.error(bad.name, bad.reason)
+    sources = [f for f in found if not isinstance(f, InputError)]
     if any(s.path is None for s in sources) and sys.stdin.isatty():
         print("tcbio tag: reading standard input (end with Ctrl-D; see `tcbio tag --help`)", file=sys.stderr)
     out = None
@@ -316,10 +311,7 @@ class _Output:
     def flush(self) -> None:
         self._guard(self.stream.flush)
 
-    def isatty(self) -> bool:
-        return self.stream.isatty()
-
-    def __getattr__(self, name: str) -> Any:  # encoding, fileno … for rich's Console
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno … for rich's Console
         return getattr(self.stream, name)
 
     def end(self, failure: type[BaseException] | None, whole_records: bool) -> None:
