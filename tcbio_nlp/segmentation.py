@@ -76,9 +76,13 @@ _SYMBOLS = re.escape("".join(chr(c) for c in range(0x21, 0x10000)
                              if unicodedata.category(chr(c))[0] in "PS" and not 0xD800 <= c < 0xE000))
 # list and bullet symbols (◎ before a product in TFDA notices) are always a word of their own
 _BULLETS = "◎●○■□◆◇※★☆•▪►"
+# emoji (and the joiners, variation selectors and keycaps of emoji sequences), dingbats, byte-order
+# marks, zero-width spaces and table rules are a word of their own next to anything else (never
+# 👉本 or 🔔Humira, which no entity edge could then cut off): they are never part of a name
+_JUNK = "\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200b\u200d\u20e3\ufeff|¦"
 _SPLIT_RE = re.compile(
     rf"(?<=[{_CJK}])(?=[A-Za-z{_SYMBOLS}])|(?<=[A-Za-z{_SYMBOLS}])(?=[{_CJK}])|(?<=[{_PUNCT}])|(?=[{_PUNCT}])"
-    rf"|(?<=[{_BULLETS}])|(?=[{_BULLETS}])"
+    rf"|(?<=[{_BULLETS}])|(?=[{_BULLETS}])|(?<=[{_JUNK}])(?=[^{_JUNK}])|(?<=[^{_JUNK}])(?=[{_JUNK}])"
     # a comma between two Latin words without a space (Social,BPJS,Kesehatan) separates them
     r"|(?<=[A-Za-z])(?=,[A-Za-z])|(?<=[A-Za-z],)(?=[A-Za-z])"
     # a parenthesis opening or closing two or more letters or digits after a Latin word is a word of its own

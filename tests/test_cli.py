@@ -479,11 +479,11 @@ def _make_bad(kind: str, tmp_path: Path) -> tuple[str, str]:
         p = tmp_path / "blob.txt"
         p.write_bytes(bytes(range(256)) * 8)
         return str(p), "binary"
-    if kind == "undecodable":
+    if kind == "undecodable":  # Big5 with bytes no encoding read here allows (0xFF is never a lead byte)
         p = tmp_path / "broken.txt"
-        raw = text.encode("utf-8")
-        cut = raw.index("。".encode()) + 3
-        p.write_bytes(raw[:cut] + b"\xff\xfe\xfd" + raw[cut:])
+        raw = text.encode("cp950", errors="replace")
+        cut = raw.index("。".encode("cp950")) + 2
+        p.write_bytes(raw[:cut] + b"\xff\xff\xff" + raw[cut:])
         return str(p), "undecodable"
     if kind == "empty":
         p = tmp_path / "empty.txt"

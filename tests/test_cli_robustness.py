@@ -170,13 +170,71 @@ def test_worker_exits_when_the_main_process_is_killed(tmp_path) -> None:
 
 @pytest.mark.skipif(not REAL, reason="needs the shipped pipeline")
 def test_split_points_do_not_lose_headings(tmp_path) -> None:
+    """30 copies of a seed document in one file: 30x its headings and 30x its entities, though the
+    file is split into chunks (issue 14: the heading at the split point was lost)."""
+    from collections import Counter
+
+    from tcbio_nlp.cli.tag import DEFAULT_CHUNK_CHARS
+
     one = seed("003").read_text("utf-8")
     single = json.loads(tcbio("tag", str(seed("003"))).stdout)
     path = tmp_path / "thirty.txt"
     path.write_text(one * 30, encoding="utf-8")
+    assert len(one * 30) > DEFAULT_CHUNK_CHARS  # tagged in more than one chunk
     proc = tcbio("tag", str(path))
     assert proc.returncode == 0
     rec = json.loads(proc.stdout)
-    headed = [s for s in rec["sections"] if s["heading"]]
-    assert len(headed) == 30 * len([s for s in single["sections"] if s["heading"]])
-    assert len(rec["entities"]) == 30 * len(single["entities"])
+
+    def headings(r: dict) -> Counter:
+        return Counter((s["heading"], s["level"]) for s in r["sections"] if s["heading"])
+
+    def entities(r: dict) -> Counter:
+        return Counter((e["label"], e["text"]) for e in r["entities"])
+
+    assert headings(single) and entities(single)
+    assert headings(rec) == Counter({k: 30 * n for k, n in headings(single).items()})
+    assert entities(rec) == Counter({k: 30 * n for k, n in entities(single).items()})
+    # and each copy's at the same place in its copy
+    n = len(one)
+    copies = {(s["start"] % n, s["heading"]) for s in rec["sections"] if s["heading"]}
+    assert copies == {(s["start"], s["heading"]) for s in single["sections"] if s["heading"]}
+
+
+def _with_stray_bytes(text: str, n: int, byte: bytes = b"\x81") -> tuple[bytes, str]:
+    """UTF-8 of ``text`` with ``n`` copies of invalid ``byte`` put between characters (evenly spread), and the
+    text each is expected to decode to."""
+    places = [len(text) * (i + 1) // (n + 1) for i in range(n)]
+    raw, expected, prev = b"", "", 0
+    for p in places:
+        raw += text[prev:p].encode() + byte
+        expected += text[prev:p] + "\ufffd" * len(byte)  # bytes that never start a UTF-8 character
+        prev = p
+    return raw + text[prev:].encode(), expected + text[prev:]
+
+
+#: a short real paragraph (seed 002's first sentence, 62 characters)
+PARAGRAPH = seed("002").read_text("utf-8").split("\n")[0].split(" ", 3)[-1]
+
+
+@pytest.mark.parametrize(("n", "byte"), [(1, b"\x81"), (2, b"\xff"), (5, b"\xa4"), (3, b"\xff\xfe\xfd")])
+def test_stray_bytes_in_a_short_utf8_paragraph_are_counted_not_mojibake(tmp_path, n, byte) -> None:
+    raw, expected = _with_stray_bytes(PARAGRAPH, n, byte)
+    path = tmp_path / "para.txt"
+    path.write_bytes(raw)
+    proc = tcbio("tag", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["text"] == expected  # not GB18030 mojibake, not refused
+    bad = n * len(byte)
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith(f"tcbio tag: warning: {path}: {bad} invalid UTF-8 byte{'s' if bad > 1 else ''} "
+                           "replaced by U+FFFD")
+
+
+def test_random_binary_file_is_refused_as_binary(tmp_path) -> None:
+    rng = random.Random(14)
+    bad = tmp_path / "blob.txt"
+    bad.write_bytes(bytes(rng.randrange(1, 256) for _ in range(4096)))  # 4 KB, no NUL byte
+    proc = tcbio("tag", str(bad))
+    assert proc.returncode == 1 and proc.stdout == ""
+    (line,) = error_lines(proc.stderr)
+    assert line.startswith(f"tcbio tag: error: {bad}: binary file (")  # not "undecodable bytes at byte 1"

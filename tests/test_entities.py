@@ -1,10 +1,16 @@
 """Entity rules and the agency gazetteer on sentences from the seed documents and TFDA notices.
 
 Each test sets the entities a previous component would have produced, runs one component
-of the shipped pipeline, and checks what the guidelines ask for.
+of the shipped pipeline, and checks what the guidelines ask for. The junk tests (issue 14) run the
+whole pipeline on real documents decorated as they also reach users (emoji bullets, Markdown
+tables, concatenated files' byte-order marks): no entity is junk or has junk at an edge.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -171,6 +177,64 @@ def test_issue_examples_local_bodies_and_courts(nlp) -> None:
     assert _pipeline_ents(nlp, "本案經臺灣臺北地方法院判決確定") == [("臺灣臺北地方法院", "AGENCY")]
 
 
+# -- junk is never an entity (issue 14) ---------------------------------------------------------------
+_POOL = Path(__file__).resolve().parents[2] / "shared" / "data" / "genre_pool"
+#: real documents: a seed (a 國發會 policy text) and two CDC gazette notices of the genre corpus's train split
+_JUNK_DOCS = [("seed", "003"), ("pool", "cdc_hpa_announcement/eyg_23111.txt"),
+              ("pool", "cdc_hpa_announcement/eyg_59643.txt")]
+_EMOJI = ["📢", "✅", "👉", "❤️", "🔔", "⚠️", "👨\u200d⚕️", "💊"]
+
+
+def _junk_doc(source: str) -> str:
+    from test_cli import seed
+
+    kind, name = source
+    return (seed(name) if kind == "seed" else _POOL / name).read_text("utf-8")
+
+
+def _decorated(text: str, how: str) -> str:
+    """The text as it also reaches users: a social-media post with emoji bullets, a Markdown table,
+    files concatenated with their byte-order marks."""
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
+    if how == "emoji":
+        return "\n".join(f"{_EMOJI[i % 8]}{p}{_EMOJI[(i + 5) % 8]}" for i, p in enumerate(paras))
+    if how == "emoji-spaced":
+        return "\n".join(f"{_EMOJI[i % 8]} {p} {_EMOJI[(i + 3) % 8]}" for i, p in enumerate(paras))
+    if how == "table":
+        return "\n".join("| " + " | ".join(re.split(r"[，。；]", p)) + " |" for p in paras)
+    assert how == "bom"
+    return "\n".join("\ufeff" + p for p in paras)
+
+
+def _is_content(c: str) -> bool:  # Han, a Latin letter or a digit
+    return bool(re.match(r"[\u3400-\u9fff\uf900-\ufaff]", c)) or unicodedata.category(c) == "Nd" or (
+        c.isalpha() and "LATIN" in unicodedata.name(c, ""))
+
+
+def _is_junk(c: str) -> bool:  # emoji and other symbols, format characters (BOM, ZWJ), separators, |
+    category = unicodedata.category(c)
+    return c not in "®™+" and category in ("So", "Sk", "Sm", "Mn", "Me") or category[0] in "CZ"
+
+
+@pytest.mark.parametrize("how", ["emoji", "emoji-spaced", "table", "bom"])
+@pytest.mark.parametrize("source", _JUNK_DOCS, ids=lambda s: s[1].split("/")[-1])
+def test_junk_is_never_an_entity(nlp, source, how) -> None:
+    text = _decorated(_junk_doc(source), how)
+    doc = nlp(text)
+    assert doc.ents
+    for ent in doc.ents:
+        assert any(_is_content(c) for c in ent.text), ent.text
+        assert not _is_junk(ent.text[0]) and not _is_junk(ent.text[-1]), ent.text
+        assert "|" not in ent.text, ent.text  # a name never runs across a table cell
+
+
+@pytest.mark.parametrize("text", ["😀😀😀", "👨\u200d👩\u200d👧\u200d👦", "｜", "|", "\ufeff", "| 衛福部 |",
+                                  "🙂 Humira® 🙂", "❤️", "\ufeff\n|\n😀"])
+def test_junk_strings_of_issue_14(nlp, text) -> None:
+    for ent in nlp(text).ents:
+        assert any(_is_content(c) for c in ent.text) and not _is_junk(ent.text[0]) and not _is_junk(ent.text[-1])
+
+
 @pytest.mark.parametrize(
     ("text", "predicted", "expected"),
     [
@@ -290,3 +354,23 @@ def test_licence_numbers_as_the_records_print_them(nlp, licence) -> None:
 def test_names_with_a_country_or_layout_get_the_canonical_name(nlp, text, name, canonical) -> None:
     ent = next(e for e in nlp(text).ents if e.text == name)
     assert ent._.norm == {"canonical": canonical}
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # a TFDA post with emoji bullets: the emoji are cut off, the trademark sign stays (guidelines)
+        ("📢太捷信膠囊250毫克✅已核准", "📢太捷信膠囊250毫克✅", [("太捷信膠囊250毫克", "PRODUCT")]),
+        ("🔔 Humira® ✅ 上市", "🔔 Humira® ✅", [("Humira®", "PRODUCT")]),
+        # nothing but junk: no entity
+        ("本表｜品名｜", "｜", []),
+        ("👨\u200d👩\u200d👧\u200d👦 家庭", "👨\u200d👩\u200d👧\u200d👦", []),
+        ("\ufeff\n衛生福利部", "\ufeff", []),
+        # a table cell ends a name
+        ("| 衛生福利部 | 核准 |", "衛生福利部 | 核准", [("衛生福利部", "AGENCY")]),
+    ],
+)
+def test_rules_cut_junk_off_predicted_entities(nlp, text, predicted, expected) -> None:
+    label = expected[0][1] if expected else "PRODUCT"
+    doc = nlp.get_pipe("tcbio_entity_rules")(_with_ents(nlp, text, [(predicted, label)]))
+    assert _ents(doc) == expected

@@ -55,11 +55,25 @@ def test_operations_per_character_flat(nlp, make, small):
 
 
 def plain(patterns: list[str]) -> re.Pattern:
-    """The patterns joined as before the guard against starting inside a number."""
+    """The patterns joined as before the guards (starting inside a number or at whitespace, atomic whitespace)."""
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-ALPHABET = [*"0123456789１２,.  \n元萬億第號字衛部藥輸$NT臺幣新美至-", "新臺幣", "美元", "衛部藥輸字第", "NT$", "億元"]
+def stripped(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """Match spans without their edge whitespace, as both users of the patterns take them."""
+    spans = []
+    for m in rx.finditer(text):
+        a, b = m.span()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        spans.append((a, b))
+    return spans
+
+
+ALPHABET = [*"0123456789１２,.  \n元萬億第號字衛部藥輸$NT臺幣新美至-一千百", "新臺幣", "美元", "衛部藥輸字第", "NT$",
+            "億元", "   ", "\n\n  "]
 
 
 @pytest.mark.parametrize("label", ["LICENSE_NO", "MONEY", "protected"])
@@ -69,9 +83,23 @@ def test_guarded_patterns_match_the_same(label):
     guarded, unguarded = compile_patterns(patterns), plain(patterns)
     rng = random.Random(14)
     texts = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 30))) for _ in range(20_000)]
-    texts += ["新臺幣" + "9" * 40 + "元", "1" * 300 + "元", "12,345,678元", "衛部藥輸字第 0 2 6 5 4 3 號"]
+    texts += ["新臺幣" + "9" * 40 + "元", "1" * 300 + "元", "12,345,678元", "衛部藥輸字第 0 2 6 5 4 3 號",
+              "  新臺幣 4,880 萬元", "新臺幣3億\n5,000萬元", "第 061572 號", "衛部藥製第 061572  號 ",
+              "公報  第107卷\n\n" + " " * 12 + "38\n\n" + " " * 12 + "37元"]
     for text in texts:
-        assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in unguarded.finditer(text)], text
+        assert stripped(guarded, text) == stripped(unguarded, text), text
+
+
+def test_whitespace_is_matched_atomically_and_never_starts_a_search():
+    """A run of whitespace is taken whole by one ``\\s*`` (never shared out between the five in a row
+    of the MONEY pattern: polynomial in the run's length), and no search starts inside it."""
+    money = default_entity_patterns()["MONEY"]
+    rx = compile_patterns(money)
+    spaces = [m.start() for m in re.finditer(r"\\s\*", rx.pattern)]
+    assert spaces and all(rx.pattern[i - 1] == ">" for i in spaces)  # each inside (?=(?P<_wsN>\s*))
+    text = " " * 40 + "5元"
+    assert [p for p in range(len(text)) if plain(money).match(text, p)] == list(range(41))
+    assert [p for p in range(len(text)) if rx.match(text, p)] == [40]
 
 
 def test_guarded_patterns_start_once_per_digit_run():

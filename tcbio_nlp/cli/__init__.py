@@ -1,9 +1,5 @@
-"""The ``tcbio`` command line (typer, as spaCy's own CLI): ``tcbio tag``, ``tcbio train``, ``tcbio evaluate``.
-
-One module per command (``tag``, ``scripts``), per concern of ``tag`` (``inputs``, ``pipeline``,
-``records``) and per output format (``formats/``). Exit status: 0 when every input was
-tagged, 1 when any was bad (each named on standard error), 2 for usage errors.
-"""
+"""The ``tcbio`` command line (typer, as spaCy's own CLI): one module per command (``tag``, ``scripts``), per
+concern of ``tag`` (``inputs``, ``pipeline``, ``records``) and per output format (``formats/``)."""
 
 from __future__ import annotations
 
@@ -42,10 +38,6 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if len(argv) >= 2 and argv[0] in scripts.SCRIPTS and argv[1] in scripts.SCRIPTS[argv[0]]:
         return scripts.run_script(*argv[:2], argv[2:])  # `tcbio train ner --help` is the script's help
-    if not argv:
-        print("Usage: tcbio [OPTIONS] COMMAND [ARGS]...\nTry 'tcbio --help' for help.\n\nError: Missing command.",
-              file=sys.stderr)
-        return 2
     try:
         app(args=argv, prog_name="tcbio")
     except SystemExit as exc:

@@ -1,7 +1,7 @@
-"""Input of ``tcbio tag``: finding documents (:func:`discover`), decoding them (:func:`read_source`:
-a byte-order mark names the encoding, else charset-normalizer picks among UTF-8, Big5/CP950,
-Big5-HKSCS and GB18030), splitting long ones at paragraph boundaries (:func:`split_text`) under
-the heading lines they sit in (:func:`heading_context`), so that the numbering hierarchy holds.
+"""Input of ``tcbio tag``: finding documents (:func:`discover`), decoding them (:func:`read_source`: a
+byte-order mark, strict UTF-8, else charset-normalizer among Big5/CP950, Big5-HKSCS and GB18030) and
+splitting long ones at paragraph boundaries under the heading lines they sit in (:func:`split_text`,
+:func:`heading_context`), so that the numbering hierarchy holds.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import codecs
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from .records import DocInfo
 #: file name suffixes picked up in a directory walk (plus text files without a suffix)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 #: documents whose text is extracted (``tcbio_nlp.documents``)
-DOCUMENT_SUFFIXES = (".pdf", ".docx")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".xhtml")
 STDIN_ID = "<stdin>"
 _MAGIC = ((b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
           (b"GIF8", "GIF image"), (b"PK\x03\x04", "ZIP archive or Office document"),
@@ -38,6 +39,8 @@ _CANDIDATES = ["utf_8", "cp950", "big5hkscs", "gb18030"]
 _LABELS = {"utf_8": "UTF-8", "cp950": "Big5/CP950", "big5hkscs": "Big5-HKSCS", "gb18030": "GB18030",
            "utf_16_le": "UTF-16-LE without BOM", "utf_16_be": "UTF-16-BE without BOM"}
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+_OS_ERRORS = {FileNotFoundError: "no such file or directory", PermissionError: "permission denied",
+              IsADirectoryError: "is a directory"}
 
 
 class InputError(Exception):
@@ -66,38 +69,30 @@ class Source:
 
 def discover(paths: Iterable[str]) -> Iterator[Source | InputError]:
     """Sources (or :class:`InputError`) for the PATH arguments, in order; ``-`` or none is standard input.
-
-    Directories are walked (sorted, hidden entries skipped) for text files; a file named explicitly
-    is always tried; the same file reached twice is tagged once.
-    """
+    Directories are walked (sorted, hidden entries skipped); the same file reached twice is tagged once."""
     seen: set[str] = set()
 
     def new(key: str) -> bool:
         return key not in seen and not seen.add(key)
 
     for arg in list(paths) or ["-"]:
-        if arg == "-":
-            if new(STDIN_ID):
-                yield Source(STDIN_ID, None)
-            continue
         path = Path(arg)
         try:
-            if path.is_dir():
-                files = list(_walk(path))
+            if arg == "-":
+                yield from [Source(STDIN_ID, None)] if new(STDIN_ID) else []
+            elif path.is_dir():
+                files = [Path(d) / n for d, _, names in _walk(path) for n in names]
                 if not files:
                     yield InputError(arg, "directory contains no text files (.txt, .md or without suffix)")
                 yield from (Source(str(f), f) for f in files if new(str(resolved(f))))
-            elif path.exists():
-                if not path.is_file() and not path.is_fifo():  # a FIFO: process substitution <(…)
-                    yield InputError(arg, "not a regular file")
-                elif new(str(resolved(path))):
-                    yield Source(arg, path)
-            else:
+            elif not path.exists():
                 yield InputError(arg, "broken symbolic link" if path.is_symlink() else "no such file or directory")
-        except PermissionError:
-            yield InputError(arg, "permission denied")
+            elif not path.is_file() and not path.is_fifo():  # a FIFO: process substitution <(…)
+                yield InputError(arg, "not a regular file")
+            elif new(str(resolved(path))):
+                yield Source(arg, path)
         except OSError as exc:
-            yield InputError(arg, exc.strerror or str(exc))
+            yield InputError(arg, "permission denied" if isinstance(exc, PermissionError) else exc.strerror or str(exc))
 
 
 def resolved(path: Path) -> Path:
@@ -107,64 +102,47 @@ def resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` in sorted order, hidden entries skipped, only the files :func:`_walkable` takes."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(n for n in filenames if not n.startswith(".")):
-            file = Path(dirpath) / name
-            suffix = file.suffix.lower()
-            if file.is_file() and (suffix in TEXT_SUFFIXES or (suffix in DOCUMENT_SUFFIXES and _looks_whole(file))
-                                   or (suffix == "" and _looks_like_text(file))):
-                yield file
+        yield dirpath, dirnames, [n for n in sorted(filenames) if not n.startswith(".") and _walkable(Path(dirpath, n))]
 
 
-def _looks_whole(path: Path) -> bool:
-    """For .pdf/.docx files met in a directory walk: a PDF with its end-of-file marker, a DOCX with
-    a Word part (a truncated download or a placeholder is skipped; named explicitly, it is tried)."""
+def _walkable(file: Path) -> bool:
+    """Text by its suffix; a whole PDF (with its end-of-file marker) or DOCX, any HTML (a truncated download
+    or a placeholder is skipped; named explicitly, it is tried); a suffix-less file without NUL bytes or
+    binary magic in its first 8 KiB, or with a BOM."""
+    suffix = file.suffix.lower()
+    if not file.is_file() or suffix not in ("", *DOCUMENT_SUFFIXES):
+        return file.is_file() and suffix in TEXT_SUFFIXES
     try:
-        with path.open("rb") as fh:
+        with file.open("rb") as fh:
             head = fh.read(1 << 16)
-            fh.seek(max(0, path.stat().st_size - 2048))
+            fh.seek(max(0, file.stat().st_size - 2048))
             tail = fh.read()
     except OSError:
-        return True
-    if path.suffix.lower() == ".pdf":
-        return head.startswith(b"%PDF-") and b"%%EOF" in tail
-    return document_kind(head, path.name) == "DOCX"
-
-
-def _looks_like_text(path: Path) -> bool:
-    """For suffix-less files met in a directory walk: no NUL in the first 8 KiB (or a BOM), no binary magic."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8192)
-    except OSError:
         return True  # let read_source report the problem
-    if any(head.startswith(bom) for bom, _, _ in _BOMS):
-        return True
-    return b"\x00" not in head and not any(head.startswith(m) for m, _ in _MAGIC)
+    if suffix == ".pdf":
+        return head.startswith(b"%PDF-") and b"%%EOF" in tail
+    if suffix == ".docx":
+        return document_kind(head, file.name) == "DOCX"
+    head = head[:8192]
+    return bool(suffix) or any(head.startswith(bom) for bom, _, _ in _BOMS) or (
+        b"\x00" not in head and not any(head.startswith(m) for m, _ in _MAGIC))
 
 
 def read_source(source: Source, stdin: object = None) -> DocInfo:
     """Read and decode a source; raises :class:`InputError` for anything that is not text."""
-    if source.path is None:
-        data = (stdin if stdin is not None else sys.stdin.buffer).read()  # type: ignore[attr-defined]
-    else:
-        try:
-            data = source.path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(source.id, "no such file or directory") from None
-        except PermissionError:
-            raise InputError(source.id, "permission denied") from None
-        except IsADirectoryError:
-            raise InputError(source.id, "is a directory") from None
-        except OSError as exc:
-            raise InputError(source.id, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        data = source.path.read_bytes() if source.path else (stdin or sys.stdin.buffer).read()  # type: ignore
+    except OSError as exc:
+        raise InputError(source.id, _OS_ERRORS.get(type(exc), f"cannot read: {exc.strerror or exc}")) from None
     if kind := document_kind(data, source.id):
         try:
             found = extract(data, source.id)
         except ExtractionError as exc:
-            if not source.id.lower().endswith(DOCUMENT_SUFFIXES):  # scan.txt: not a document to read
+            if kind != "HTML" and not source.id.lower().endswith(DOCUMENT_SUFFIXES):  # scan.txt: not a document
                 what = "PDF document" if kind == "PDF" else "ZIP archive or Office document"
                 raise InputError(source.id, f"binary file ({what}), not text") from None
             raise InputError(source.id, str(exc)) from None
@@ -176,36 +154,31 @@ def read_source(source: Source, stdin: object = None) -> DocInfo:
 
 
 def decode_bytes(data: bytes, name: str = "input", warnings: list[str] | None = None) -> tuple[str, str]:
-    """(text, encoding name) for raw bytes; raises :class:`InputError` with the reason.
-
-    Order: a byte-order mark; strict UTF-8; BOM-less UTF-16 (when nearly every character it gives is
-    a common one); UTF-8 with a few invalid bytes (replaced by U+FFFD, with a line in ``warnings``);
-    then charset-normalizer among Big5/CP950, Big5-HKSCS and GB18030, whose verdict on the result
-    (its "chaos") rejects random bytes that happen to decode.
-    """
+    """(text, encoding name) for raw bytes; raises :class:`InputError` with the reason. A stray invalid byte
+    in UTF-8 is replaced with a line in ``warnings`` (issue 14: not GB18030 mojibake, not refused)."""
     if not data:
         raise InputError(name, "empty input" if name == STDIN_ID else "empty file")
     bom = next(((codec, label) for mark, codec, label in _BOMS if data.startswith(mark)), None)
-    if bom is None:
-        what = next((what for magic, what in _MAGIC if data.startswith(magic)), None)
-        if what:
-            raise InputError(name, f"binary file ({what}), not text")
+    if bom is None and (what := next((what for magic, what in _MAGIC if data.startswith(magic)), None)):
+        raise InputError(name, f"binary file ({what}), not text")
     has_nul = b"\x00" in data
     text = encoding = None
-    if bom is None:
+    if bom is None or bom[0] == "utf_8":
+        body, encoding = (data[3:], bom[1]) if bom else (data, "UTF-8")
         try:
-            text, encoding = data.decode("utf-8"), "UTF-8"
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
-            if found := _bomless_utf16(data):
+            if bom is None and (found := _bomless_utf16(data)):
                 text, encoding = found
-            elif not has_nul and (found := _mostly_utf8(data)):
-                text, bad, first, isolated = found
-                if not isolated:  # a run of bad bytes: damaged, not a stray byte
-                    raise InputError(name, _why_undecodable(data, None, has_nul)) from None
-                encoding = "UTF-8"
+            elif not has_nul and (found := _mostly_utf8(body)):
+                text, bad, first = found
                 if warnings is not None:
-                    warnings.append(f"{bad} invalid UTF-8 byte{'s' if bad > 1 else ''} replaced by U+FFFD "
-                                    f"(first at byte {first})")
+                    warnings.append(f"{bad:,} invalid UTF-8 byte{'s' if bad > 1 else ''} replaced by U+FFFD "
+                                    f"(first at byte {first + len(data) - len(body)})")
+            elif bom is not None:
+                raise InputError(name, _why_undecodable(data, bom[1], has_nul)) from None
+    if text is None and bom is None and not has_nul and (controls := _control_bytes(data)) > max(8, len(data) // 100):
+        raise InputError(name, f"binary file ({controls:,} control bytes), not text")
     if text is None:
         candidates = [bom[0]] if bom else ["utf_16_le", "utf_16_be"] if has_nul else _CANDIDATES
         # threshold 1.0: every candidate that decodes strictly is kept; charset-normalizer ranks them
@@ -220,12 +193,9 @@ def decode_bytes(data: bytes, name: str = "input", warnings: list[str] | None = 
                 text, encoding = data.decode("cp950"), "Big5/CP950"
             except UnicodeDecodeError:
                 pass
-    if not text:
-        raise InputError(name, "empty file (only a byte-order mark)")
-    if text.isspace():
-        raise InputError(name, "contains only whitespace")
-    controls = sum(1 for c in text if c < " " and c not in _ALLOWED_CONTROLS) + text.count("\x7f")
-    if controls > max(8, len(text) // 100):
+    if not text or text.isspace():
+        raise InputError(name, "contains only whitespace" if text else "empty file (only a byte-order mark)")
+    if (controls := sum(map(text.count, _CONTROL_CHARS))) > max(8, len(text) // 100):
         raise InputError(name, f"binary file ({controls} control characters), not text")
     return text, encoding
 
@@ -234,13 +204,21 @@ def decode_bytes(data: bytes, name: str = "input", warnings: list[str] | None = 
 #: seeds: at most 0.05; random bytes that decode as Big5: about 0.5)
 _MAX_CHAOS = 0.3
 _COMMON = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r]")
+#: valid non-ASCII characters per invalid sequence below which bytes are not UTF-8 with a few bad bytes
+#: (Big5/GB18030 text of the seeds and TFDA notices read as UTF-8: at most 0.45; random bytes 0.2)
+_MIN_VALID_PER_ERROR = 4
+_CONTROL_BYTES = bytes(b for b in range(32) if chr(b) not in _ALLOWED_CONTROLS) + b"\x7f"
+_CONTROL_CHARS = _CONTROL_BYTES.decode("ascii")
+
+
+def _control_bytes(data: bytes) -> int:
+    """Bytes that are control characters in every encoding read here (none in Big5, GB18030 or UTF-8 text)."""
+    return len(data) - len(data.translate(None, _CONTROL_BYTES))
 
 
 def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
     """UTF-16 without a BOM, when one byte order gives almost only common characters."""
-    if len(data) % 2:
-        return None
-    for codec in ("utf_16_le", "utf_16_be"):
+    for codec in ("utf_16_le", "utf_16_be") if len(data) % 2 == 0 else ():
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
@@ -250,28 +228,34 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _mostly_utf8(data: bytes) -> tuple[str, int, int, bool] | None:
-    """(text, bad bytes, first bad byte, whether each bad byte stands alone) for UTF-8 with a few
-    invalid bytes among many valid multi-byte characters (so never for Big5 or GB18030 text)."""
-    bad: list[int] = []
+_ERRORS = threading.local()
 
-    def count(exc: UnicodeDecodeError) -> tuple[str, int]:
-        bad.append(exc.start)
-        return "\ufffd", exc.start + 1
 
-    codecs.register_error("tcbio_count", count)
-    text = data.decode("utf-8", "tcbio_count")
-    multibyte = sum(1 for c in text if c > "\x7f") - len(bad)
-    if bad and len(bad) <= max(1, multibyte // 20) and len(bad) <= len(data) // 100 + 1:
-        return text, len(bad), bad[0], all(b - a > 1 for a, b in zip(bad, bad[1:], strict=False))
+def _record_error(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: one U+FFFD per invalid sequence (as ``errors="replace"``), each recorded."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _ERRORS.found.append((exc.start, exc.end))
+    return "\ufffd", exc.end
+
+
+codecs.register_error("tcbio_record", _record_error)
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int, int] | None:
+    """(text, invalid bytes, first invalid byte) for UTF-8 with some invalid bytes among many valid
+    non-ASCII characters (never Big5, GB18030 or random bytes), else None."""
+    _ERRORS.found = errors = []
+    text = data.decode("utf-8", "tcbio_record")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - len(errors)  # non-ASCII, U+FFFD of errors excluded
+    if errors and valid >= _MIN_VALID_PER_ERROR * len(errors):
+        return text, sum(b - a for a, b in errors), errors[0][0]
     return None
 
 
 def _why_undecodable(data: bytes, bom_label: str | None, has_nul: bool) -> str:
-    if bom_label:
-        return f"undecodable bytes: invalid {bom_label}"
-    if has_nul:
-        return "binary file (contains NUL bytes), not text"
+    if bom_label or has_nul:
+        return f"undecodable bytes: invalid {bom_label}" if bom_label else "binary file (contains NUL bytes), not text"
     try:
         data.decode("utf-8")
         pos = len(data)
@@ -288,30 +272,28 @@ _BOUNDARIES = (re.compile(r"\n[ \t\r\f\v\u3000]*\n[ \t\r\f\v\u3000\n]*"), re.com
                re.compile(r"[。！？；!?;]"), re.compile(r"\s+"))
 _HEADING_STYLES = tuple(re.compile(style) for style in NUMBERING_STYLES)
 _MARKDOWN_HEADING = re.compile(r"(#{1,6})\s+\S")
+_PARAGRAPH = re.compile(r"[ \t\u3000]*\n?((?:[^\n]+\n?){1,3})")
 _MAX_HEADING_LINE = 80
+#: earlier headings of a numbering run kept in a chunk's context (bounds its length)
+_MAX_SIBLINGS = 12
+#: characters of the paragraph under each context heading
+_CONTEXT_PARAGRAPH = 200
+_FIRST_NUMBERS = frozenset({"壹", "一", "1", "01", "A", "a"})
 
 
 def split_text(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Contiguous (start, end) chunks covering ``text``, each at most ``max_chars`` long where possible.
-
-    A chunk ends after a run of blank lines, else a line break, else sentence-final punctuation,
-    else whitespace (cut hard only when none is found), and not right after a heading line.
-    """
+    """Contiguous (start, end) chunks covering ``text``, each at most ``max_chars`` long where possible: a chunk
+    ends after blank lines, else a line break, a sentence end or whitespace, and not right after a heading."""
     n = len(text)
-    if max_chars <= 0 or n <= max_chars:
-        return [(0, n)]
     bounds: list[tuple[int, int]] = []
     start = 0
-    while n - start > max_chars:
-        limit = start + max_chars
-        floor = start + max_chars // 4  # no tiny chunks when a boundary is early
+    while max_chars > 0 and n - start > max_chars:
+        limit, floor = start + max_chars, start + max_chars // 4  # no tiny chunks when a boundary is early
         cut = next((c for rx in _BOUNDARIES if (c := _last_boundary(text, rx, floor, limit)) is not None), None)
-        if cut is None or cut <= start:
-            cut = limit
+        cut = limit if cut is None or cut <= start else cut
         bounds.append((start, cut))
         start = cut
-    bounds.append((start, n))
-    return bounds
+    return [*bounds, (start, n)]
 
 
 def _last_boundary(text: str, pattern: re.Pattern, lo: int, hi: int) -> int | None:
@@ -327,32 +309,26 @@ def _last_boundary(text: str, pattern: re.Pattern, lo: int, hi: int) -> int | No
 def heading_context(text: str, bounds: list[tuple[int, int]]) -> list[str]:
     """For each chunk, the heading lines above it that are still open, as text to prepend.
 
-    One pass keeps a stack of numbered (壹、 一、 (一) 1、 (1) A、) and Markdown heading lines; a
-    heading closes the open ones of the same or a lower style. Each open heading comes with the
-    earlier headings of its numbering run (一、 before 二、), and each with the start of the
-    paragraph under it, so that the sections component sees what it sees in the whole file: a
-    numbering sequence with text under each heading (never a lone (二), nor a run of bare heading
-    lines, which reads as a table of contents). The first chunk gets none.
-    What the pipeline finds in the context is dropped (``records.doc_to_record``).
+    A stack of numbered (壹、 一、 (一) 1、 (1) A、) and Markdown headings; each open one comes with the earlier
+    headings of its run (一、 before 二、) and the start of the paragraph under each, so the sections component
+    sees a numbering sequence with text under each heading, as in the whole file (``records.doc_to_record``
+    drops what it finds in the context).
     """
     prefixes: list[str] = []
     stack: list[tuple[int, list[tuple[str, int]]]] = []  # (rank, [(line, end of line) of siblings …, open one])
     pos = 0
     for a, _b in bounds:
-        if a > pos:
-            offset = pos
-            for line in text[pos:a].splitlines(keepends=True):
-                rank = _heading_rank(line)
-                if rank is not None:
-                    siblings: list[tuple[str, int]] = []
-                    while stack and stack[-1][0] >= rank:
-                        top_rank, lines = stack.pop()
-                        if top_rank == rank:
-                            siblings = lines
-                    if re.sub(r"[\s、.．()（）]", "", _numbering(line)) in _FIRST_NUMBERS:
-                        siblings = []  # 壹、 一、 (一) 1. A. start a new numbering run
-                    stack.append((rank, [*siblings, (line.strip(), offset + len(line))][-_MAX_SIBLINGS:]))
-                offset += len(line)
+        offset = pos
+        for line in text[pos:a].splitlines(keepends=True) if a > pos else ():
+            if (rank := _heading_rank(line)) is not None:
+                siblings: list[tuple[str, int]] = []
+                while stack and stack[-1][0] >= rank:
+                    top_rank, lines = stack.pop()
+                    siblings = lines if top_rank == rank else siblings
+                if re.sub(r"[\s、.．()（）]", "", _numbering(line)) in _FIRST_NUMBERS:
+                    siblings = []  # 壹、 一、 (一) 1. A. start a new numbering run
+                stack.append((rank, [*siblings, (line.strip(), offset + len(line))][-_MAX_SIBLINGS:]))
+            offset += len(line)
         pos = max(pos, a)
         prefixes.append("".join(f"{line}\n\n{_paragraph_after(text, end, a)}" for _, lines in stack
                                 for line, end in lines) if a > 0 else "")
@@ -361,16 +337,9 @@ def heading_context(text: str, bounds: list[tuple[int, int]]) -> list[str]:
 
 def _paragraph_after(text: str, pos: int, limit: int) -> str:
     """The first lines of the paragraph after a heading line (before ``limit``), ending with a blank line."""
-    m = re.compile(r"[ \t\u3000]*\n?((?:[^\n]+\n?){1,3})").match(text, pos, min(limit, pos + _CONTEXT_PARAGRAPH))
+    m = _PARAGRAPH.match(text, pos, min(limit, pos + _CONTEXT_PARAGRAPH))
     body = m.group(1).strip() if m else ""
     return f"{body}\n\n" if body and _heading_rank(body.splitlines()[0]) is None else ""
-
-
-#: earlier headings of a numbering run kept in a chunk's context (bounds its length)
-_MAX_SIBLINGS = 12
-#: characters of the paragraph under each context heading
-_CONTEXT_PARAGRAPH = 200
-_FIRST_NUMBERS = frozenset({"壹", "一", "1", "01", "A", "a"})
 
 
 def _numbering(line: str) -> str:

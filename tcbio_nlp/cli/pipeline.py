@@ -1,22 +1,21 @@
-"""The pipeline of ``tcbio tag``, run over batches in this process, in a pool of workers, or on
-Dask workers (``tcbio_nlp.distributed``, which uses the same functions from source to record).
-
-Each worker loads the pipeline once and returns plain records, not Docs: spaCy's own
-``nlp.pipe(n_process=N)`` ships every Doc back serialised (``Doc.to_bytes``) and rebuilds it in
-the main process, where ``tcbio tag`` would then build the record; a record with the token list
-already formatted is smaller and costs the main process nothing (``benchmarks/scale_out.py``).
-"""
+"""The pipeline of ``tcbio tag`` over batches: in this process, in a pool of workers, or on Dask workers
+(``tcbio_nlp.distributed``). Workers return plain records, not Docs as ``nlp.pipe(n_process=N)`` does: smaller,
+and no Doc rebuilt in the main process (``benchmarks/scale_out.py``)."""
 
 from __future__ import annotations
 
+import ctypes
+import itertools
+import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from spacy.language import Language
 
@@ -42,20 +41,11 @@ class Item:
     context: int = 0
 
 
-class Report(Protocol):
-    """Where problems and progress lines go (``tag.Reporter`` on stderr; a list on a Dask worker)."""
-
-    def error(self, name: str, reason: str) -> None: ...
-    def warning(self, name: str, reason: str) -> None: ...
-    def info(self, message: str) -> None: ...
-
-
-def document_items(sources: Iterable[Source | DocInfo], chunk_chars: int, report: Report,
+def document_items(sources: Iterable[Source | DocInfo], chunk_chars: int, report: Any,
                    skipped: Callable[[Source], None] | None = None) -> Iterator[tuple[str, Item]]:
-    """Each readable source as texts of at most ``chunk_chars`` characters (split at paragraph
-    boundaries, each after the heading lines above it), with its place in the document; a source
-    that cannot be read is reported (and passed to ``skipped``) and left out. A :class:`DocInfo`
-    is a document already read (a record given as text)."""
+    """Each readable source (or :class:`DocInfo` already read) as chunks of at most ``chunk_chars``
+    characters, each after the heading lines above it; a source that cannot be read is reported and skipped.
+    ``report``: ``tag.Reporter`` on stderr, a list on a Dask worker."""
     for index, source in enumerate(sources):
         try:
             info = source if isinstance(source, DocInfo) else read_source(source)
@@ -77,18 +67,24 @@ def document_items(sources: Iterable[Source | DocInfo], chunk_chars: int, report
 
 def batched(items: Iterable[tuple[str, Item]], batch_size: int,
             task_chars: int = TASK_CHARS) -> Iterator[list[tuple[str, Item]]]:
-    """Batches of at most ``batch_size`` texts or ``task_chars`` characters."""
+    """Batches of at most ``batch_size`` texts and ``task_chars`` characters (or one longer chunk): the
+    tok2vec layer holds about 20 kB per token of a batch while it runs."""
     batch: list[tuple[str, Item]] = []
+    chars = 0
     for text, item in items:
-        batch.append((text, item))
-        if len(batch) >= batch_size or sum(len(t) for t, _ in batch) >= task_chars:
+        if batch and chars + len(text) > task_chars:
             yield batch
-            batch = []
+            batch, chars = [], 0
+        batch.append((text, item))
+        chars += len(text)
+        if len(batch) >= batch_size or chars >= task_chars:
+            yield batch
+            batch, chars = [], 0
     if batch:
         yield batch
 
 
-def document_chunks(info: DocInfo, results: Iterable[tuple[Item, dict | str]], report: Report) -> Iterator[Chunk]:
+def document_chunks(info: DocInfo, results: Iterable[tuple[Item, dict | str]], report: Any) -> Iterator[Chunk]:
     """A document's chunks for a formatter; a chunk the pipeline failed on is reported and left empty."""
     for item, record in results:
         if isinstance(record, str):
@@ -117,23 +113,18 @@ def load_pipeline(spec: str | None) -> Language:
 
 def process_batch(nlp: Language, texts: list[str], places: list[tuple[int, int]],
                   options: tuple[bool, bool]) -> Iterator[dict | str]:
-    """Records for a batch of texts, lazily; a text the pipeline fails on gives an error string.
-
-    ``places``: per text, (offset of the text in its file, offset where the chunk proper begins,
-    after its heading context). ``options``: (sentences, tokens_json).
-    """
+    """Records for a batch of texts, lazily; a text the pipeline fails on gives an error string. ``places``:
+    per text, (its offset in its file, where the chunk begins after its heading context)."""
     from .records import doc_to_record
 
     def record(doc: Any, place: tuple[int, int]) -> dict:
-        offset, cut = place
-        return doc_to_record(doc, offset, *options, cut if cut > offset else None)
+        return doc_to_record(doc, place[0], *options, place[1] if place[1] > place[0] else None)
 
     done = 0
     try:
         for doc, place in zip(nlp.pipe(texts, batch_size=max(1, len(texts))), places, strict=True):
-            result = record(doc, place)
+            yield record(doc, place)
             done += 1
-            yield result
     except Exception:  # noqa: BLE001 - retry the rest one by one; the others still get tagged
         for text, place in zip(texts[done:], places[done:], strict=True):
             try:
@@ -157,18 +148,10 @@ _WORKER: dict[str, Any] = {}
 
 
 def _die_with_parent() -> None:
-    """Linux: the kernel sends this worker SIGTERM when the main process dies (whatever the cause),
-    so no worker is ever left orphaned; elsewhere a no-op."""
-    import ctypes
-    import os
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
+    """Linux: the kernel sends this worker SIGTERM when the main process dies (whatever the cause)."""
     parent = os.getppid()
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
     if os.getppid() != parent or parent == 1:  # the parent died before prctl took effect
@@ -180,53 +163,42 @@ def init_worker(spec: str | None) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (inherited by fork)
-    _die_with_parent()
+    if sys.platform.startswith("linux"):
+        _die_with_parent()
     _WORKER["limits"] = threadpool_limits(1)  # N processes on N cores: no BLAS oversubscription
     try:
         _WORKER["nlp"] = load_pipeline(spec)
-    except FatalError as exc:
-        _WORKER["error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported by the first task
-        _WORKER["error"] = f"cannot load pipeline: {type(exc).__name__}: {exc}"
+        _WORKER["error"] = str(exc) if isinstance(exc, FatalError) else (
+            f"cannot load pipeline: {type(exc).__name__}: {exc}")
 
 
-def _work(payload: tuple[list[str], list[tuple[int, int]], tuple[bool, bool]]) -> tuple[str, Any]:
+def _work(payload: tuple[list[str], list[tuple[int, int]], tuple[bool, bool]]) -> list[dict | str]:
     if "error" in _WORKER:
-        return "fatal", _WORKER["error"]
-    return "ok", list(process_batch(_WORKER["nlp"], *payload))
+        raise FatalError(_WORKER["error"])
+    return list(process_batch(_WORKER["nlp"], *payload))
 
 
 def pool_results(pool: ProcessPoolExecutor, batches: Iterable[list[tuple[str, Item]]], options: tuple[bool, bool],
-                 window: int):
+                 window: int) -> Iterator[tuple[Item, dict | str]]:
     """Results in input order, with at most ``window`` batches in flight (bounded memory)."""
     pending: deque = deque()
-
-    def collect():
-        items, future = pending.popleft()
-        try:
-            status, payload = future.result()
-        except BrokenProcessPool:
-            raise FatalError(f"a worker process died while tagging {items[0].doc.id} (out of memory?); "
-                             "try fewer --n-process or a smaller --batch-size") from None
-        if status == "fatal":
-            raise FatalError(payload)
-        yield from zip(items, payload, strict=True)
-
-    for batch in batches:
-        pending.append(([item for _, item in batch], pool.submit(_work, (*_payload(batch), options))))
-        while len(pending) >= window:
-            yield from collect()
-    while pending:
-        yield from collect()
+    for batch in itertools.chain(batches, [None]):  # None: the end, collect what is left
+        if batch is not None:
+            pending.append(([item for _, item in batch], pool.submit(_work, (*_payload(batch), options))))
+        while pending and (batch is None or len(pending) >= window):
+            items, future = pending.popleft()
+            try:
+                yield from zip(items, future.result(), strict=True)
+            except BrokenProcessPool:
+                raise FatalError(f"a worker process died while tagging {items[0].doc.id} (out of memory?); "
+                                 "try fewer --n-process or a smaller --batch-size") from None
 
 
 def stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
     """Shut the pool down; after an error or Ctrl-C, without waiting for work in progress."""
-    if finished:
-        pool.shutdown(wait=True)
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
+    processes = [] if finished else list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=finished, cancel_futures=not finished)
     for proc in processes:
         if proc.is_alive():
             proc.terminate()

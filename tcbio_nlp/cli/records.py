@@ -1,7 +1,5 @@
-"""Doc → plain record (``tokens``, ``entities``, ``sections`` as in the JSONL of the interface contract,
-offsets into the whole input file), and the chunks of a long file joined back into one document.
-Records are what worker processes send back, so formatting never needs a Doc.
-"""
+"""Doc → plain record (the JSONL of the interface contract, offsets into the whole input file), what workers
+send back so that formatting never needs a Doc; and the chunks of a long file joined back into one document."""
 
 from __future__ import annotations
 
@@ -23,13 +21,9 @@ CONTINUES = "_continues"
 def doc_to_record(
     doc: Doc, offset: int = 0, sentences: bool = False, tokens_json: bool = False, cut: int | None = None
 ) -> dict[str, Any]:
-    """Plain record for ``doc``, offsets shifted by ``offset`` (the chunk's position in its file).
-
-    Whitespace tokens are left out. ``sentences``: add ``sent_starts`` (indices into ``tokens``).
-    ``tokens_json``: ``tokens`` as JSON text without the brackets (workers do the formatting).
-    Text before ``cut`` is heading context: what ends there is dropped, a section across it clipped
-    and marked as the continuation of an earlier chunk's.
-    """
+    """Plain record for ``doc`` (whitespace tokens left out), offsets shifted by ``offset``. ``sentences``: add
+    ``sent_starts`` (indices into ``tokens``); ``tokens_json``: ``tokens`` as JSON text without the brackets.
+    Text before ``cut`` is heading context: what ends there is dropped, a section across it clipped and marked."""
     has_sents = sentences and doc.has_annotation("SENT_START")
     sent_starts: list[int] = []
     tokens: Any = "" if tokens_json else []
@@ -53,10 +47,9 @@ def doc_to_record(
     for ent in doc.ents:
         if cut is not None and ent.start_char + offset < cut:
             continue
-        item = {"start": ent.start_char + offset, "end": ent.end_char + offset, "label": ent.label_, "text": ent.text}
-        if (norm := ent._.norm) is not None:
-            item["norm"] = plain(norm)
-        entities.append(item)
+        norm = ent._.norm
+        entities.append({"start": ent.start_char + offset, "end": ent.end_char + offset, "label": ent.label_,
+                         "text": ent.text} | ({"norm": plain(norm)} if norm is not None else {}))
     sections = []
     for span in doc.spans.get("sections", []):
         start, end = span.start_char + offset, span.end_char + offset
@@ -66,17 +59,13 @@ def doc_to_record(
                 continue
             start = cut
         level, score = span._.level, span._.score
-        section = {"start": start, "end": end, "label": span.label_, "heading": plain(span._.heading),
-                   "level": int(level) if level is not None else None,
-                   "score": round(float(score), 4) if score is not None else None}
-        if continues:
-            section[CONTINUES] = True
-        sections.append(section)
+        sections.append({"start": start, "end": end, "label": span.label_, "heading": plain(span._.heading),
+                         "level": int(level) if level is not None else None,
+                         "score": round(float(score), 4) if score is not None else None} | (
+                             {CONTINUES: True} if continues else {}))
     sections.sort(key=lambda s: (s["start"], -s["end"]))
-    record: dict[str, Any] = {"tokens": tokens, "entities": entities, "sections": sections}
-    if has_sents:
-        record["sent_starts"] = sent_starts
-    return record
+    return {"tokens": tokens, "entities": entities, "sections": sections} | (
+        {"sent_starts": sent_starts} if has_sents else {})
 
 
 def plain(value: Any) -> Any:
@@ -109,10 +98,8 @@ class DocInfo:
     text: str
     encoding: str = ""
     index: int = 0
-    #: problems that did not stop the document from being tagged (replaced bytes …), one line each
-    warnings: list[str] = field(default_factory=list)
-    #: for a PDF or DOCX document, page → character range: [{"page", "start", "end"}, …]
-    pages: list[dict[str, int]] | None = None
+    warnings: list[str] = field(default_factory=list)  #: problems that did not stop the tagging, one line each
+    pages: list[dict[str, int]] | None = None  #: for a PDF: [{"page", "start", "end"}, …]
 
 
 @dataclass
@@ -125,12 +112,8 @@ class Chunk:
 
 
 def merge_chunks(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
-    """Re-join sections across chunk boundaries, yielding each chunk once its sections are final.
-
-    A chunk's first section that continues (marked by :func:`doc_to_record`, or at the boundary
-    without a heading) is dropped and the open sections of earlier chunks extended over it; so is
-    text before a chunk's first section. One chunk is held back: memory stays bounded.
-    """
+    """Re-join sections across chunk boundaries, yielding each chunk once its sections are final (one held back).
+    A section that continues one of an earlier chunk is dropped and the open sections extended over it."""
     prev: Chunk | None = None
     open_sections: list[dict[str, Any]] = []  # sections of earlier chunks reaching the boundary
     for chunk in chunks:

@@ -1,8 +1,4 @@
-"""``tcbio train`` / ``tcbio evaluate``: run one training or evaluation script of a source checkout.
-
-They are the scripts the project workflow runs (``project.yml``; ``spacy project run all``
-rebuilds everything); these commands run one of them with its own options.
-"""
+"""``tcbio train`` / ``tcbio evaluate``: run one script of the project workflow (``project.yml``) with its options."""
 
 from __future__ import annotations
 
@@ -36,15 +32,14 @@ def run_script(command: str, component: str, args: list[str]) -> int:
     """Run the script with ``args`` unchanged; its exit status."""
     script = training_dir() / SCRIPTS[command][component]
     if not script.is_file():
-        print(f"tcbio {command}: error: the {command} script for {component!r} is missing: {script} does not "
-              "exist (the train/evaluate commands need a tcbio-nlp source checkout; set TCBIO_TRAINING_DIR to its "
-              "training/ folder)", file=sys.stderr)
+        print(f"tcbio {command}: error: the {command} script for {component!r} is missing: {script} does not exist "
+              "(these commands need a source checkout; set TCBIO_TRAINING_DIR to its training/)", file=sys.stderr)
         return 1
     try:
-        proc = subprocess.run([sys.executable, str(script), *args])
+        code = subprocess.run([sys.executable, str(script), *args]).returncode
     except KeyboardInterrupt:
         return 130
-    return proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
+    return code if code >= 0 else 128 - code
 
 
 def _add_command(command: str, example: str) -> None:
@@ -54,11 +49,8 @@ def _add_command(command: str, example: str) -> None:
     app.command(
         command, help=f"{command.capitalize()} a component (runs training/{command}_<component>.py).",
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-        epilog="Components and the scripts they run (training/ of a tcbio-nlp checkout): "
-        + ", ".join(f"{c} → training/{s}" for c, s in SCRIPTS[command].items())
-        + ". Everything after the component is passed to the script unchanged; the exit status is the script's. "
-        f"The whole rebuild is `spacy project run all`.\n\n\b\nexamples:\n  tcbio {command} {example}\n"
-        f"  tcbio {command} sections --help",
+        epilog=", ".join(f"{c} → training/{s}" for c, s in SCRIPTS[command].items()) + ": the options after the "
+        f"component are the script's.\n\n\b\nexamples:\n  tcbio {command} {example}\n  tcbio {command} sections --help",
     )(script)
 
 

@@ -1,25 +1,25 @@
 """``tcbio tag``: read documents, run the pipeline, write one of the output formats.
 
-Bad input is reported on standard error, one line per problem, and never stops the good input
-from being tagged. A long file is split at paragraph boundaries into chunks of bounded size,
-each tagged under the heading lines above it, and the results are merged with offsets into the
-whole file, so memory stays bounded and output is streamed.
+Bad input is reported on stderr, one line each, and never stops the good input from being tagged.
+A long file is tagged in chunks (``inputs.split_text``) merged back with whole-file offsets, so memory
+stays bounded and output is streamed.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import mmap
 import multiprocessing as mp
 import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any, TextIO
 
 import typer
@@ -27,31 +27,22 @@ import typer
 from . import app, pipeline
 from .formats import FORMATS, make_formatter
 from .inputs import InputError, discover, resolved
-from .pipeline import FatalError, Item
+from .pipeline import FatalError
 
 DEFAULT_CHUNK_CHARS = 100_000
 DEFAULT_BATCH_SIZE = 16
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)
 TAG_EXAMPLES = """\b
 examples:
-  tcbio tag reports/ --output tagged.jsonl
-      tag every .txt/.md file under reports/ (walked recursively) into one JSONL file
-  tcbio tag 公告.txt --format table
-      read one file (UTF-8, UTF-16 or Big5 — detected) and show entities and sections as tables
+  tcbio tag reports/ --output tagged.jsonl          every .txt/.md/.pdf/.docx/.html under reports/, one JSONL file
+  tcbio tag 公告.txt --format table                 UTF-8, UTF-16 or Big5 (detected); entities and sections as tables
   iconv -f utf-8 -t big5 report.txt | tcbio tag --format conll
-      standard input; CoNLL: TOKEN<TAB>START<TAB>END<TAB>BIO-TAG, blank line after each sentence
   tcbio tag reports/ --format html --output reports.html --n-process 2 --verbose
-      one HTML page (displaCy entities + section outline), two worker processes
   tcbio tag /shared/reports/ --output /shared/tagged/ --scheduler tcp://HOST:8786
-      on a Dask cluster: JSONL shards (cat tagged/shard-*.jsonl = the JSONL above); run again to finish
-      the shards a lost run left missing (--local-workers 2: a cluster on this machine)
+      JSONL shards on a Dask cluster (--local-workers 2: one on this machine); run again to finish missing shards
 
-JSONL: one object per document, {"id", "text", "tokens": [[start, end], …], "entities": [{"start", "end",
-"label", "text", "norm"?}, …], "sections": [{"start", "end", "label", "heading", "level", "score"}, …]};
-offsets are characters into "text", end exclusive.
-
-Exit status: 0 all inputs tagged, 1 some input could not be read (each named on standard error; the
-others are still tagged), 2 usage error or output that cannot be written, 143 stopped by SIGTERM.
+JSONL is described in the README. Exit status: 0 all inputs tagged, 1 some input could not be read (each named
+on stderr), 2 usage error or output that cannot be written, 130 Ctrl-C, 143 SIGTERM.
 """
 
 
@@ -78,22 +69,6 @@ def _n_process(value: int) -> int:
     return value if value > 0 else os.cpu_count() or 1
 
 
-@dataclass
-class Options:
-    paths: list[str]
-    format: str = "jsonl"
-    output: str | None = None
-    n_process: int = 1
-    batch_size: int = DEFAULT_BATCH_SIZE
-    verbose: bool = False
-    progress: bool | None = None
-    model: str | None = None
-    chunk_chars: int = DEFAULT_CHUNK_CHARS
-    scheduler: str | None = None
-    local_workers: int = 0
-    shard_docs: int = 64
-
-
 @app.command(epilog=TAG_EXAMPLES)
 def tag(
     paths: Annotated[list[str] | None, typer.Argument(metavar="PATH", show_default=False,
@@ -111,36 +86,26 @@ def tag(
                                                   "on a terminal, when the output is not piped)")] = None,
     model: Annotated[str | None, typer.Option(hidden=True)] = None,
     chunk_chars: Annotated[int, typer.Option(min=1, hidden=True)] = DEFAULT_CHUNK_CHARS,
-    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="tag on this Dask distributed scheduler "
-                                                  "(tcp://host:8786) into JSONL shards in the --output directory; "
-                                                  "needs `pip install tcbio-nlp[distributed]`")] = None,
-    local_workers: Annotated[int, typer.Option(metavar="N", min=0, help="as --scheduler, on a Dask cluster of N "
-                                               "worker processes started on this machine")] = 0,
-    shard_docs: Annotated[int, typer.Option(metavar="N", min=1, help="documents per shard (--scheduler, "
-                                            "--local-workers)")] = 64,
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler (tcp://host:8786): JSONL "
+                                                  "shards in the --output directory ([distributed] extra)")] = None,
+    local_workers: Annotated[int, typer.Option(metavar="N", min=0, help="as --scheduler, N local Dask workers")] = 0,
+    shard_docs: Annotated[int, typer.Option(metavar="N", min=1, help="documents per Dask shard")] = 64,
 ) -> None:
     """Tag documents: words, entities with normalised values, sections.
 
-    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf and .docx) and
-    standard input (`-` or no PATH). UTF-8, UTF-16 and Big5/CP950 are detected (--verbose reports
-    which); the text of PDF and Word documents is extracted (JSONL: "pages" for a PDF).
-    Long files are processed in chunks split at paragraph boundaries; offsets always refer to the
-    whole file.
+    Reads files, directories (walked for .txt, .md, suffix-less text files, .pdf, .docx and .html) and
+    standard input; offsets always refer to the whole file.
     """
-    opts = Options(paths or [], format.value, output, n_process, batch_size, verbose, progress, model, chunk_chars,
-                   scheduler, local_workers, shard_docs)
+    opts = SimpleNamespace(**{**locals(), "paths": paths or [], "format": format.value})
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        status = run(opts)
+        status = run_distributed(opts) if opts.scheduler or opts.local_workers else run(opts)
     except (UsageError, FatalError, OutputError) as exc:
         typer.echo(f"tcbio tag: error: {exc}", err=True)
         status = 1 if isinstance(exc, FatalError) else 2
-    except Terminated:
-        typer.echo("tcbio: terminated", err=True)
-        status = 143
-    except KeyboardInterrupt:
-        typer.echo("tcbio: interrupted", err=True)
-        status = 130
+    except KeyboardInterrupt as exc:
+        typer.echo(f"tcbio: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}", err=True)
+        status = 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:  # the reader went away (`tcbio tag … | head`): stop quietly
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -153,18 +118,15 @@ def tag(
 
 
 class Reporter:
-    """Messages on stderr, through the progress bar's console while one is shown."""
+    """Messages on stderr (shown above the progress bar: rich redirects stderr while it shows one)."""
 
     def __init__(self, verbose: bool) -> None:
-        self.verbose, self.console, self.errors = verbose, None, 0
+        self.verbose, self.errors = verbose, 0
 
-    def emit(self, line: str, error: bool = True) -> None:
+    def emit(self, line: str, error: bool = True, always: bool = False) -> None:
         self.errors += error
-        if error or self.verbose:
-            if self.console is not None:
-                self.console.print(line, markup=False, highlight=False, soft_wrap=True)
-            else:
-                print(line, file=sys.stderr, flush=True)
+        if error or always or self.verbose:
+            print(line, file=sys.stderr, flush=True)
 
     def error(self, name: str, reason: str) -> None:
         self.emit(f"tcbio tag: error: {name}: {reason}")
@@ -174,46 +136,38 @@ class Reporter:
 
     def warning(self, name: str, reason: str) -> None:
         """Shown also without --verbose, but the document is tagged (exit status unchanged)."""
-        verbose, self.verbose = self.verbose, True
-        self.emit(f"tcbio tag: warning: {name}: {reason}", error=False)
-        self.verbose = verbose
+        self.emit(f"tcbio tag: warning: {name}: {reason}", error=False, always=True)
 
 
-def run(opts: Options) -> int:
+def run(opts: SimpleNamespace) -> int:
     """Tag every input; the exit status (0 all good, 1 some input bad)."""
-    if opts.scheduler or opts.local_workers:
-        return run_distributed(opts)
     report = Reporter(opts.verbose)
     t_start = time.perf_counter()
-    sources = []
-    for found in discover(opts.paths):
-        if isinstance(found, InputError):
-            report.error(found.name, found.reason)
-        else:
-            sources.append(found)
+    found = list(discover(opts.paths))
+    for bad in [f for f in found if isinstance(f, InputError)]:
+        report.error(bad.name, bad.reason)
+    sources = [f for f in found if not isinstance(f, InputError)]
     if any(s.path is None for s in sources) and sys.stdin.isatty():
         print("tcbio tag: reading standard input (end with Ctrl-D; see `tcbio tag --help`)", file=sys.stderr)
-    to_file = opts.output not in (None, "-")
-    if to_file:
+    out = None
+    if opts.output not in (None, "-"):
         target = resolved(Path(opts.output))
         for source in [s for s in sources if s.path is not None and resolved(s.path) == target]:
             report.error(source.id, "is the --output file; not read")
             sources.remove(source)
-    out = _GuardedOutput(_open_output(opts.output), opts.output) if to_file else None
+        out = _Output(_open_output(opts.output), opts.output)
     options = (opts.format == "conll", opts.format == "jsonl")  # (sentences, tokens_json)
     n_process = min(opts.n_process, max(1, len(sources)))
     if n_process > 1 and len(sources) == 1 and 0 <= sources[0].size <= opts.chunk_chars:
         n_process = 1  # one short document: a pool would only add start-up time
-    stats = {"docs": 0, "chars": 0}
+    docs = chars = 0
     progress = task = pool = formatter = None
 
-    def skipped(source: Any) -> None:
+    def advance(source: Any) -> None:
         if progress is not None:
             progress.advance(task)
 
-    def batches() -> Iterator[list[tuple[str, Item]]]:
-        return pipeline.batched(pipeline.document_items(sources, opts.chunk_chars, report, skipped), opts.batch_size)
-
+    batches = pipeline.batched(pipeline.document_items(sources, opts.chunk_chars, report, advance), opts.batch_size)
     try:
         t0 = time.perf_counter()
         if n_process > 1:
@@ -222,83 +176,77 @@ def run(opts: Options) -> int:
                                        initargs=(opts.model,))
             pool.submit(int)  # with fork, all workers start now, before any other thread (progress bar)
             report.info(f"started {n_process} worker processes (each loads the pipeline once)")
-            results = pipeline.pool_results(pool, batches(), options, window=3 * n_process)
+            results = pipeline.pool_results(pool, batches, options, window=3 * n_process)
         else:
             nlp = pipeline.load_pipeline(opts.model)
             report.info(f"loaded pipeline {opts.model or 'tcbio_zh_core'} "
-                        f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.2f} s")
-            results = pipeline.local_results(nlp, batches(), options)
-        show_progress = _want_progress(opts, len(sources))
+                        f"({', '.join(nlp.pipe_names) or 'tokenizer only'}) in {time.perf_counter() - t0:.3f} s")
+            results = pipeline.local_results(nlp, batches, options)
+        show_progress = opts.progress is not False and len(sources) > 1 and (opts.progress or (
+            sys.stderr.isatty() and not (opts.output is None and not sys.stdout.isatty())))
         if show_progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             progress = Progress(TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
-                                TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+                                TimeElapsedColumn(), console=Console(stderr=True))
             progress.start()
             task = progress.add_task("tag", total=len(sources))
-            report.console = progress.console
         if out is None:  # rich shows what is written to a terminal above the progress bar
-            out = _GuardedOutput(
-                sys.stdout if show_progress and sys.stdout.isatty() and sys.stderr.isatty() else
-                io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n"), None)
+            out = _Output(sys.stdout if show_progress and sys.stdout.isatty() and sys.stderr.isatty() else
+                          io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n"), None)
         formatter = make_formatter(opts.format, out)
         formatter.start()
         for info, group in itertools.groupby(results, key=lambda result: result[0].doc):  # DocInfo per document
             formatter.write(info, pipeline.document_chunks(info, group, report))
-            stats["docs"] += 1
-            stats["chars"] += len(info.text)
-            if progress is not None:
-                progress.advance(task)
-        formatter.finish(stats)
+            docs, chars = docs + 1, chars + len(info.text)
+            advance(info)
+        formatter.finish({"docs": docs, "chars": chars})
         out.flush()
     finally:
         failure = sys.exc_info()[0]
         if progress is not None:
             progress.stop()
-            report.console = None
         if pool is not None:
             pipeline.stop_pool(pool, finished=formatter is not None and failure is None)
         if out is not None:
             out.end(failure, whole_records=opts.format == "jsonl")
     elapsed = time.perf_counter() - t_start
-    rate = stats["chars"] / elapsed if elapsed else 0
-    report.info(f"tagged {_plural(stats['docs'], 'document')}, {stats['chars']:,} characters in {elapsed:.2f} s "
-                f"({rate:,.0f} characters/s, {_plural(n_process, 'process', 'es')}; CPU: {_cpu_seconds(n_process)})")
+    report.info(f"tagged {_plural(docs, 'document')}, {chars:,} characters in {elapsed:.3f} s "
+                f"({chars / elapsed if elapsed else 0:,.0f} characters/s, {_plural(n_process, 'process', 'es')}; "
+                f"CPU: {_cpu_seconds(n_process)})")
     if report.errors:
         print(f"tcbio tag: {_plural(report.errors, 'input')} could not be tagged "
-              f"({stats['docs']} of {stats['docs'] + report.errors} tagged)", file=sys.stderr)
+              f"({docs} of {docs + report.errors} tagged)", file=sys.stderr)
     return 1 if report.errors else 0
 
 
-def run_distributed(opts: Options) -> int:
+def run_distributed(opts: SimpleNamespace) -> int:
     """``--scheduler``/``--local-workers``: JSONL shards in the --output directory (``tcbio_nlp.distributed``);
     a rerun computes only the shards that are missing."""
-    if opts.scheduler and opts.local_workers:
-        raise UsageError("give --scheduler or --local-workers, not both")
-    if opts.output in (None, "-") or (Path(opts.output).exists() and not Path(opts.output).is_dir()):
-        raise UsageError("--scheduler/--local-workers write JSONL shards: --output must name a directory")
-    if opts.format != "jsonl":
-        raise UsageError("--scheduler/--local-workers write JSONL shards only (--format jsonl)")
-    if opts.n_process > 1:
-        raise UsageError("--n-process is for one machine; with --scheduler/--local-workers the workers do the work")
-    if not opts.paths or "-" in opts.paths:
-        raise UsageError("--scheduler/--local-workers read files and directories, not standard input")
+    flags = "--scheduler/--local-workers"
+    for wrong, why in ((opts.scheduler and opts.local_workers, "give --scheduler or --local-workers, not both"),
+                       (opts.output in (None, "-") or (Path(opts.output).exists() and not Path(opts.output).is_dir()),
+                        f"{flags} write JSONL shards: --output must name a directory"),
+                       (opts.format != "jsonl", f"{flags} write JSONL shards only (--format jsonl)"),
+                       (opts.n_process > 1, f"--n-process is for one machine; with {flags} the workers do the work"),
+                       (not opts.paths or "-" in opts.paths,
+                        f"{flags} read files and directories, not standard input")):
+        if wrong:
+            raise UsageError(why)
     try:
         from distributed import Client
 
         from .. import distributed
     except ImportError:
-        raise UsageError("--scheduler/--local-workers need Dask: pip install 'tcbio-nlp[distributed]'") from None
+        raise UsageError(f"{flags} need Dask: pip install 'tcbio-nlp[distributed]'") from None
     report = Reporter(opts.verbose)
-    show = opts.progress is not False
 
     def progress(result: distributed.ShardResult, done: int, total: int) -> None:
-        if show and not result.computed:
-            print(f"tcbio tag: {result.name} was already written; {done}/{total} shards", file=sys.stderr, flush=True)
-        elif show:
-            print(f"tcbio tag: {result.name} written ({_plural(result.docs, 'document')}, {result.chars:,} characters, "
-                  f"{result.seconds:.1f} s on {result.worker}); {done}/{total} shards", file=sys.stderr, flush=True)
+        if opts.progress is not False:
+            what = (f"written ({_plural(result.docs, 'document')}, {result.chars:,} characters, {result.seconds:.1f} s "
+                    f"on {result.worker})" if result.computed else "was already written")
+            print(f"tcbio tag: {result.name} {what}; {done}/{total} shards", file=sys.stderr, flush=True)
         for line in result.errors:
             report.emit(f"tcbio tag: error: {line}")
         for line in result.warnings:
@@ -307,11 +255,8 @@ def run_distributed(opts: Options) -> int:
     cluster = client = None
     try:
         try:
-            if opts.local_workers:
-                cluster = distributed.local_cluster(opts.local_workers)
-                client = Client(cluster)
-            else:
-                client = Client(opts.scheduler, timeout=30)
+            cluster = distributed.local_cluster(opts.local_workers) if opts.local_workers else None
+            client = Client(cluster) if opts.local_workers else Client(opts.scheduler, timeout=30)
         except OSError as exc:
             raise UsageError(f"cannot reach the Dask scheduler {opts.scheduler}: {exc}") from None
         report.info(f"Dask scheduler {client.scheduler.address}, "
@@ -326,10 +271,9 @@ def run_distributed(opts: Options) -> int:
             report.emit(f"tcbio tag: error: {exc}; run the same command again to complete them")
             summary = exc.summary
     finally:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        for closable in (client, cluster):
+            if closable is not None:
+                closable.close()
     for line in summary.input_errors:  # the shards' own problems were reported as they came
         report.emit(f"tcbio tag: error: {line}")
     print(f"tcbio tag: {_plural(summary.shards, 'shard')} in {summary.out_dir}: {len(summary.computed)} written now, "
@@ -342,95 +286,66 @@ def _plural(n: int, word: str, suffix: str = "s") -> str:
     return f"{n} {word}{'' if n == 1 else suffix}"
 
 
-class _GuardedOutput:
-    """The output stream, turning a write error into :class:`OutputError` (one line, exit status 2).
-
-    On a write error the partial output file is removed; when the run is stopped (Ctrl-C, SIGTERM,
-    another error) a JSONL file is cut back to its last whole record.
-    """
+class _Output:
+    """The output stream: a write error becomes :class:`OutputError` (exit status 2) and removes a partial output
+    file; when the run is stopped (Ctrl-C, SIGTERM, another error) a JSONL file is cut to its last whole record."""
 
     def __init__(self, stream: TextIO, path: str | None) -> None:
         self.stream, self.path, self.failed = stream, path, False
-        # only a regular file is removed or cut (never /dev/full, a FIFO or a terminal)
-        self.regular = path is not None and Path(path).is_file()
+        self.regular = path is not None and Path(path).is_file()  # never /dev/full, a FIFO or a terminal
 
-    def _fail(self, exc: OSError) -> OutputError:
-        self.failed = True
-        where = f"--output {self.path}" if self.path else "standard output"
-        done = "partial output removed" if self.regular else "output incomplete"
-        return OutputError(f"cannot write to {where}: {exc.strerror or exc} ({done})")
+    def _guard(self, call: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            self.failed = True
+            where = f"--output {self.path}" if self.path else "standard output"
+            done = "partial output removed" if self.regular else "output incomplete"
+            raise OutputError(f"cannot write to {where}: {exc.strerror or exc} ({done})") from None
 
     def write(self, text: str) -> int:
-        try:
-            return self.stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise self._fail(exc) from None
+        return self._guard(self.stream.write, text)
 
     def flush(self) -> None:
-        try:
-            self.stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise self._fail(exc) from None
+        self._guard(self.stream.flush)
 
-    def isatty(self) -> bool:
-        return self.stream.isatty()
-
-    def __getattr__(self, name: str) -> Any:  # encoding, fileno … for rich's Console
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno … for rich's Console
         return getattr(self.stream, name)
 
     def end(self, failure: type[BaseException] | None, whole_records: bool) -> None:
         """Close (a file) or detach (standard output) after the run, however it ended."""
-        stream = self.stream
-        if self.path is None:
-            try:
-                if stream is not sys.stdout:
-                    if not self.failed:
-                        stream.flush()
-                    stream.detach()  # leave sys.stdout's buffer open
-                if not self.failed and failure is None:
-                    sys.stdout.flush()  # what is still buffered must reach the file or pipe now
-            except BrokenPipeError:
-                raise
-            except OSError as exc:
-                if failure is None:
-                    raise self._fail(exc) from None
-            except ValueError:
-                pass
-            return
         try:
-            stream.close()
-        except OSError as exc:
-            error = None if self.failed else self._fail(exc)
-            if self.regular:
+            if self.path is not None:
+                self._guard(self.stream.close)
+            else:
+                if self.stream is not sys.stdout:
+                    if not self.failed:
+                        self._guard(self.stream.flush)
+                    self.stream.detach()  # leave sys.stdout's buffer open
+                if not self.failed and failure is None:
+                    self._guard(sys.stdout.flush)  # what is still buffered must reach the file or pipe now
+        except OutputError:
+            if failure is None:
+                raise
+        except ValueError:
+            pass
+        finally:
+            if self.regular and self.failed:
                 Path(self.path).unlink(missing_ok=True)
-            if error is not None and failure is None:
-                raise error from None
-            return
-        if self.failed and self.regular:
-            Path(self.path).unlink(missing_ok=True)
-        elif failure is not None and whole_records and self.regular:
-            _cut_to_last_line(Path(self.path))
+            elif self.regular and failure is not None and whole_records:
+                _cut_to_last_line(Path(self.path))
 
 
 def _cut_to_last_line(path: Path) -> None:
     """Truncate a file after its last newline (a JSONL file to its last whole record)."""
     try:
         with path.open("r+b") as fh:
-            end = fh.seek(0, os.SEEK_END)
-            while end > 0:
-                start = max(0, end - (1 << 20))
-                fh.seek(start)
-                block = fh.read(end - start)
-                if (i := block.rfind(b"\n")) >= 0:
-                    fh.truncate(start + i + 1)
-                    return
-                end = start
-            fh.truncate(0)
-    except OSError:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                end = view.rfind(b"\n") + 1
+            fh.truncate(end)
+    except (OSError, ValueError):  # ValueError: an empty file
         pass
 
 
@@ -441,12 +356,6 @@ def _open_output(path: str) -> TextIO:
         return open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
-
-
-def _want_progress(opts: Options, n_docs: int) -> bool:
-    if opts.progress is False or n_docs < 2:
-        return False
-    return bool(opts.progress) or (sys.stderr.isatty() and not (opts.output is None and not sys.stdout.isatty()))
 
 
 def _cpu_seconds(n_process: int) -> str:

@@ -13,8 +13,11 @@ learn:
   (`太捷信膠囊250毫克(奈諾沙星)` → `太捷信膠囊250毫克`), a parenthesised part of the
   registered name such as `(未滅菌)`, `(含利多卡因)`, a flavour `(檸檬口味)` or a code `(N9G15E)` is inside; a
   Latin name ends before an ingredient in parentheses inside it (`Ezzicad (Ezetimibe) 10mg Tablets` → `Ezzicad`);
-- a name never runs across a clause: a predicted AGENCY or PRODUCT ends before the first
-  ，。； or blank line in it (and a PRODUCT before an enumeration comma 、);
+- a name never runs across a clause or a table cell: a predicted AGENCY or PRODUCT ends before
+  the first ，。；, table rule | or blank line in it (and a PRODUCT before an enumeration comma 、);
+- a name is made of Han characters, Latin letters or digits: emoji, symbols, byte-order marks and
+  other format characters at its edges are cut off, and a span with none of those is dropped
+  (``spans.without_junk``, also applied to what the other entity components add);
 - an agency inside a quoted title is part of that name, not an AGENCY
   (辦理「美國 FDA 申請查驗登記實務」課程; ``spans.inside_title``), and so is one in a document number,
   an unquoted regulation title, 行政院公報 or the meeting 行政院會 (``context.part_of_other_name``);
@@ -38,7 +41,7 @@ from ..constants import HAN
 from ..normalization import doc_norm_text
 from ..products import NAME_PART_PAREN
 from .context import part_of_other_name
-from .spans import StatelessPipe, inside_title, non_overlapping
+from .spans import StatelessPipe, inside_title, non_overlapping, without_junk
 
 _CURRENCY = re.compile(r"元|幣|\$|美金|美元|歐元|日圓|英鎊|鎊|人民幣|港元|NT|US")
 _EDGE_PUNCT = "◎●○■□◆◇※★☆·•、，。：；,.:;!?！？「」『』()（）[]【】《》〈〉-–—/ \t\n"
@@ -50,8 +53,9 @@ CJK = re.compile(f"[{HAN}]")
 # CARDOLOL TABLETS 10MG (PROPRANOLOL) "VPP" → CARDOLOL TABLETS 10MG (corpus convention, NOTES-a6.md 1)
 _INNER_INGREDIENT = re.compile(r"\s*[（(][A-Za-z][A-Za-z\-]{4,}(?: [A-Za-z][A-Za-z\-]+)?[）)]\s+(?=[\w\"“〝'])")
 # on the text as written (normalisation turns ，into ,): a comma right before Chinese also ends a clause
-_CLAUSE_BREAK = {"AGENCY": re.compile(rf"[，。；]|,(?=[{HAN}])|\n\s*\n"),
-                 "PRODUCT": re.compile(rf"[，。；、]|,(?=[{HAN}])|\n\s*\n")}
+# and a table cell ends at its rule (| 品名 | 許可證字號 |, Markdown and plain-text tables)
+_CLAUSE_BREAK = {"AGENCY": re.compile(rf"[，。；|｜¦]|,(?=[{HAN}])|\n\s*\n"),
+                 "PRODUCT": re.compile(rf"[，。；、|｜¦]|,(?=[{HAN}])|\n\s*\n")}
 # last characters of Chinese agency names: those that end gold AGENCY names in corpora/ner/seeds-train.jsonl
 # (without 作 議 壇 區, which end one name each and many ordinary words: 合作, 建議, 園區), plus
 # 館 廳 科 隊 from the guidelines' kinds of public bodies
@@ -86,7 +90,7 @@ class EntityRules(StatelessPipe):
         out: list[Span] = []
         for ent in doc.ents:
             out.extend(self.fix(doc, norm, ent, text))
-        doc.ents = non_overlapping(out)
+        doc.ents = non_overlapping(without_junk(doc, out, text))
         return doc
 
     def fix(self, doc: Doc, norm: str, ent: Span, text: str) -> list[Span]:

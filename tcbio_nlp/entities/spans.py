@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from spacy.tokens import Doc, Span
+
+from ..constants import ALL_HAN
+
+#: Unicode categories never at the edge of a name: symbols and emoji (So, Sk, Sm: 😀, ★, |, ｜),
+#: format and control characters (U+FEFF, the zero-width joiner of emoji sequences), private-use and
+#: unassigned code points, separators, marks without a base (U+FE0F after an emoji) and the
+#: underscores of a form's blanks (____)
+_JUNK_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cf", "Cc", "Co", "Cn", "Cs", "Zs", "Zl", "Zp", "Mn", "Me", "Pc"})
+#: signs of those categories the guidelines keep inside a name (Humira®, Lipitor™) and + (drug
+#: combinations in registered names: AMOXICILLIN+CLAVULANATE)
+_KEPT_SIGNS = frozenset("®™©℠℗+")
+_HAN = re.compile(f"[{ALL_HAN}]")
 
 
 def char_spans(doc: Doc, matches: Iterable[tuple[int, int, str]]) -> list[Span]:
@@ -19,6 +33,52 @@ def char_spans(doc: Doc, matches: Iterable[tuple[int, int, str]]) -> list[Span]:
     return spans
 
 
+def is_junk(c: str) -> bool:
+    """Whether a character is never at the edge of an entity (an emoji, ``|``, a BOM, a space …)."""
+    return c not in _KEPT_SIGNS and unicodedata.category(c) in _JUNK_CATEGORIES
+
+
+def is_content(c: str) -> bool:
+    """A Han character, a Latin letter (full-width and accented too) or a digit: what a name is made of."""
+    if c.isascii():
+        return c.isalnum()
+    return bool(_HAN.match(c)) or unicodedata.category(c) == "Nd" or (
+        c.isalpha() and "LATIN" in unicodedata.name(c, ""))
+
+
+def trim_junk(text: str, a: int, b: int) -> tuple[int, int]:
+    """``(a, b)`` without junk characters at either edge (a combining accent on a letter stays)."""
+    while a < b and is_junk(text[a]):
+        a += 1
+    while b > a and is_junk(text[b - 1]):
+        if unicodedata.category(text[b - 1]) == "Mn" and b - 2 >= a and is_content(text[b - 2]) \
+                and not 0xFE00 <= ord(text[b - 1]) <= 0xFE0F:
+            break  # e + U+0301: part of the letter
+        b -= 1
+    return a, b
+
+
+def without_junk(doc: Doc, spans: Iterable[Span], text: str | None = None) -> list[Span]:
+    """The spans with junk edges cut off, and without those with no Han, Latin letter or digit.
+
+    The guidelines' names start and end on a character of the name; an emoji, a table rule ``|``
+    or a byte-order mark is never one, however the statistical model labels it (issue 14).
+    ``text`` is ``doc.text`` when the caller already has it. A span whose cut edge is not a token
+    boundary keeps its edges (its content is real).
+    """
+    out = []
+    for span in spans:
+        if text is None:
+            text = doc.text
+        a, b = trim_junk(text, span.start_char, span.end_char)
+        if not any(is_content(c) for c in text[a:b]):
+            continue
+        if (a, b) != (span.start_char, span.end_char):
+            span = doc.char_span(a, b, label=span.label, alignment_mode="strict") or span
+        out.append(span)
+    return out
+
+
 def add_entities(doc: Doc, spans: list[Span], overwrite: bool) -> None:
     """Add spans to ``doc.ents``.
 
@@ -27,7 +87,7 @@ def add_entities(doc: Doc, spans: list[Span], overwrite: bool) -> None:
     `Ministry of Health, Labour and Welfare` over a predicted `Ministry of Health`), but
     never one it only partly overlaps.
     """
-    new = non_overlapping(spans)
+    new = non_overlapping(without_junk(doc, spans))
     kept, taken = [], set()
     existing = list(doc.ents)  # in document order and non-overlapping: their ends are sorted too
     ends = [e.end for e in existing]

@@ -35,7 +35,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from .. import extensions  # noqa: F401  (span._.heading, level, score, section_parent, section_body)
-from .classifier import LABELS, SectionClassifier, build_inputs
+from .classifier import LABELS, SectionClassifier, build_inputs, clear_feature_cache
 from .corpus import detected_spans
 from .headings import HeadingDetector, HeadingRules
 
@@ -127,7 +127,10 @@ class SectionComponent:
         sections = self.detector.segment(text)
         infos = detected_spans(sections)
         inputs = build_inputs(text, infos, max_chars=int(self.classifier.config.get("max_chars", 4000)))
-        predictions = self.classifier.predict(inputs)
+        try:
+            predictions = self.classifier.predict(inputs)
+        finally:
+            clear_feature_cache()  # memory stays flat over many documents
         doc.spans[self.spans_key] = self._make_group(doc, len(text), sections, predictions)
         return doc
 

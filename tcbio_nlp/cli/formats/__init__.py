@@ -1,13 +1,12 @@
-"""The output formats of ``tcbio tag``, one module each: jsonl (the contract), conll, html, table.
-
-A formatter receives one document at a time as a stream of :class:`~tcbio_nlp.cli.records.Chunk`
-objects and writes as it goes.
-"""
+"""The output formats of ``tcbio tag``, one module each; a formatter writes each document as its
+:class:`~tcbio_nlp.cli.records.Chunk` records arrive (bounded memory on long files)."""
 
 from __future__ import annotations
 
+import importlib
+import tempfile
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from ..records import Chunk, DocInfo
 
@@ -35,14 +34,27 @@ def count(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
+def spool() -> IO[str]:
+    """A text buffer that moves to disk past 8 MB: what a format writes after the tokens of a long text."""
+    return tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")
+
+
+def copy(buffer: IO[str], out: TextIO) -> None:
+    buffer.seek(0)
+    while block := buffer.read(1 << 20):
+        out.write(block)
+
+
+def levels(sections: list[dict[str, Any]]) -> tuple[list[int], int]:
+    """Each section's level (a missing one as the top level) and the top level, for indenting outlines."""
+    known = [s["level"] for s in sections if isinstance(s["level"], int)]
+    top = min(known) if known else 1
+    return [s["level"] if isinstance(s["level"], int) else top for s in sections], top
+
+
 def make_formatter(name: str, out: TextIO) -> Formatter:
     """The formatter for ``--format name`` writing to ``out``."""
-    from .conll import ConllFormatter
-    from .html import HtmlFormatter
-    from .jsonl import JsonlFormatter
-    from .table import TableFormatter
-
-    formatters = {"jsonl": JsonlFormatter, "conll": ConllFormatter, "html": HtmlFormatter, "table": TableFormatter}
-    if name not in formatters:
+    if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
-    return formatters[name](out)
+    module = importlib.import_module(f"{__name__}.{name}")
+    return getattr(module, f"{name.capitalize()}Formatter")(out)

@@ -13,33 +13,23 @@ _SENT_END = frozenset("。！？；!?;")
 
 
 class ConllFormatter(Formatter):
-    """Each document opens with a ``# id = …`` line; a blank line ends every sentence (and document).
-
-    Sentences come from the pipeline when it sets them, else they end after 。！？；!?; and at line breaks.
-    """
+    """Each document opens with a ``# id = …`` line; a blank line ends every sentence (and document). Sentences
+    come from the pipeline when it sets them, else they end after 。！？；!?; and at line breaks."""
 
     def write(self, doc: DocInfo, chunks: Iterable[Chunk]) -> None:
         text = doc.text
         self.out.write(f"# id = {_one_line(doc.id)}\n")
         open_sentence = False
         for chunk in chunks:
-            rec = chunk.record
-            tokens = rec["tokens"]
-            starts = set(rec["sent_starts"]) if "sent_starts" in rec else None
-            lines = []
-            prev_end = None
+            rec, lines, prev_end = chunk.record, [], None
+            tokens, starts = rec["tokens"], set(rec.get("sent_starts", ()))
             for i, ((a, b), tag) in enumerate(zip(tokens, bio_tags(tokens, rec["entities"]), strict=True)):
-                if starts is not None:
-                    new_sentence = i in starts
-                else:
-                    new_sentence = prev_end is None or "\n" in text[prev_end:a] or text[prev_end - 1] in _SENT_END
-                if new_sentence and open_sentence:
+                if open_sentence and (i in starts if "sent_starts" in rec else prev_end is None
+                                      or "\n" in text[prev_end:a] or text[prev_end - 1] in _SENT_END):
                     lines.append("")
                 lines.append(f"{_one_line(text[a:b])}\t{a}\t{b}\t{tag}")
-                open_sentence = True
-                prev_end = b
-            if lines:
-                self.out.write("\n".join(lines) + "\n")
+                open_sentence, prev_end = True, b
+            self.out.write("".join(f"{line}\n" for line in lines))
         self.out.write("\n")
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 from typing import Any
 
 from ..records import Chunk, DocInfo, dumps, merge_chunks
-from . import Formatter
+from . import Formatter, copy, spool
+
+_TEXT_PIECE = 1 << 20
 
 
 class JsonlFormatter(Formatter):
@@ -15,10 +16,13 @@ class JsonlFormatter(Formatter):
 
     def write(self, doc: DocInfo, chunks: Iterable[Chunk]) -> None:
         out = self.out
-        out.write('{"id":' + dumps(doc.id) + ',"text":' + dumps(doc.text) + ',"tokens":[')
+        out.write('{"id":' + dumps(doc.id) + ',"text":"')
+        for i in range(0, len(doc.text), _TEXT_PIECE):  # JSON-escaped a piece at a time: no second copy of a long text
+            out.write(dumps(doc.text[i : i + _TEXT_PIECE])[1:-1])
+        out.write('","tokens":[')
         sections: list[dict[str, Any]] = []
         sep_tok = sep_ent = ""
-        with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8") as ents:
+        with spool() as ents:
             for chunk in merge_chunks(chunks):
                 rec = chunk.record
                 if tokens := rec["tokens"]:
@@ -29,9 +33,7 @@ class JsonlFormatter(Formatter):
                     sep_ent = ","
                 sections.extend(rec["sections"])
             out.write('],"entities":[')
-            ents.seek(0)
-            while block := ents.read(1 << 20):
-                out.write(block)
+            copy(ents, out)
         sections.sort(key=lambda s: (s["start"], -s["end"]))
         pages = ',"pages":' + dumps(doc.pages) if doc.pages is not None else ""  # PDF documents only
         out.write('],"sections":' + dumps(sections) + pages + "}\n")

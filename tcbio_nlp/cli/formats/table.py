@@ -1,4 +1,4 @@
-"""``--format table``: readable rich tables for the terminal, per document entities and section outline."""
+"""``--format table``: rich tables for the terminal, per document its entities and section outline."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..records import Chunk, DocInfo, merge_chunks
-from . import ENTITY_COLORS, Formatter, count
+from . import ENTITY_COLORS, Formatter, count, levels
+
+_RIGHT, _DIM = {"justify": "right"}, {"justify": "right", "style": "dim"}
 
 
 class TableFormatter(Formatter):
@@ -47,45 +49,39 @@ class TableFormatter(Formatter):
         con.print(f"[dim]{escape(meta + (f' · {doc.encoding}' if doc.encoding else ''))}[/]\n")
 
 
-def _entity_table(rows: list[dict[str, Any]], first: int) -> Table:
-    table = Table(title="Entities" if first == 0 else f"Entities (continued from #{first + 1})", title_justify="left")
-    for name, kwargs in (("#", {"justify": "right", "style": "dim"}), ("label", {}), ("text", {}),
-                         ("offsets", {"justify": "right", "style": "dim"}), ("norm", {})):
+def _table(title: str, columns: dict[str, dict[str, str]], empty: tuple[int, str],
+           rows: Iterable[tuple[Any, ...]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name, kwargs in columns.items():
         table.add_column(name, **kwargs)
-    for i, e in enumerate(rows, first + 1):
-        color = ENTITY_COLORS.get(e["label"], "#dddddd")
-        table.add_row(str(i), Text(e["label"], style=f"bold black on {color}"), Text(e["text"]),
-                      f"{e['start']}–{e['end']}", Text(_norm_summary(e.get("norm"))))
-    if not rows:
-        table.add_row("", "", Text("(no entities)", style="dim"), "", "")
+    for row in rows:
+        table.add_row(*row)
+    if not table.rows:
+        table.add_row(*(Text(empty[1], style="dim") if i == empty[0] else "" for i in range(len(columns))))
     return table
+
+
+def _entity_table(rows: list[dict[str, Any]], first: int) -> Table:
+    return _table("Entities" if first == 0 else f"Entities (continued from #{first + 1})",
+                  {"#": _DIM, "label": {}, "text": {}, "offsets": _DIM, "norm": {}}, (2, "(no entities)"),
+                  ((str(i), Text(e["label"], style=f"bold black on {ENTITY_COLORS.get(e['label'], '#dddddd')}"),
+                    Text(e["text"]), f"{e['start']}–{e['end']}", Text(_norm_summary(e.get("norm"))))
+                   for i, e in enumerate(rows, first + 1)))
 
 
 def _section_table(sections: list[dict[str, Any]]) -> Table:
-    table = Table(title="Sections", title_justify="left")
-    for name, kwargs in (("heading", {}), ("label", {}), ("level", {"justify": "right"}),
-                         ("score", {"justify": "right"}), ("offsets", {"justify": "right", "style": "dim"})):
-        table.add_column(name, **kwargs)
-    levels = [s["level"] for s in sections if isinstance(s["level"], int)]
-    top = min(levels) if levels else 1
-    for s in sections:
-        level = s["level"] if isinstance(s["level"], int) else top
-        table.add_row(Text("  " * max(0, level - top) + str(s["heading"] or "(no heading)")), str(s["label"]),
-                      "" if s["level"] is None else str(s["level"]),
-                      "" if s["score"] is None else f"{s['score']:.2f}", f"{s['start']}–{s['end']}")
-    if not sections:
-        table.add_row(Text("(no sections)", style="dim"), "", "", "", "")
-    return table
+    section_levels, top = levels(sections)
+    return _table("Sections", {"heading": {}, "label": {}, "level": _RIGHT, "score": _RIGHT, "offsets": _DIM},
+                  (0, "(no sections)"),
+                  ((Text("  " * max(0, level - top) + str(s["heading"] or "(no heading)")), str(s["label"]),
+                    "" if s["level"] is None else str(s["level"]), "" if s["score"] is None else f"{s['score']:.2f}",
+                    f"{s['start']}–{s['end']}") for s, level in zip(sections, section_levels, strict=True)))
 
 
 def _norm_summary(norm: Any) -> str:
-    if not norm:
-        return ""
-    if isinstance(norm, dict):
-        if "value" in norm:
-            value = norm["value"]
-            return f"{f'{value:,}' if isinstance(value, (int, float)) else value} {norm.get('currency', '')}".strip()
-        if "canonical" in norm:
-            return str(norm["canonical"])
-        return ", ".join(f"{k}={v}" for k, v in norm.items())
-    return str(norm)
+    if not isinstance(norm, dict) or not norm:
+        return str(norm or "")
+    if "value" in norm:
+        value = norm["value"]
+        return f"{f'{value:,}' if isinstance(value, (int, float)) else value} {norm.get('currency', '')}".strip()
+    return str(norm["canonical"]) if "canonical" in norm else ", ".join(f"{k}={v}" for k, v in norm.items())
