@@ -66,10 +66,12 @@ def _windowed(predict: Callable[[list[Doc]], list[Any]], model: Model, window: i
             if n <= window:
                 continue
             parts = []
+            head = doc._get_array_attrs()
+            array = doc.to_array(head)  # once: Span.as_doc would build it for the whole Doc per window
             for a in range(0, n, window):
                 b = min(n, a + window)
                 lo, hi = max(0, a - reach), min(n, b + reach)
-                (vectors,) = predict([doc[lo:hi].as_doc()])
+                (vectors,) = predict([doc[lo:hi].as_doc(array_head=head, array=array)])
                 parts.append(vectors[a - lo : b - lo])
             out[i] = model.ops.xp.concatenate(parts)
         return out
