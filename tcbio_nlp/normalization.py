@@ -152,3 +152,13 @@ def segmenter_text(norm: str, text: str | None = None) -> str:
 
         norm = _ASCII_PUNCT_RE.sub(east_asian, norm)
     return norm.translate(_MIDDLE_DOTS)
+
+
+def strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """``(a, b)`` without whitespace at its edges: pattern matches are taken this way by the segmenter and
+    the entity patterns alike."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b

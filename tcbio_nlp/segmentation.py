@@ -59,7 +59,7 @@ from spacy_pkuseg.config import config as pkuseg_config
 from .constants import ALL_HAN, IDEOGRAPH_RANGES
 from .entities.context import layout_gaps
 from .entities.patterns import compile_patterns
-from .normalization import normalize_text, segmenter_text
+from .normalization import normalize_text, segmenter_text, strip_span
 from .pkuseg_features import PkusegFeatures, original_node_features
 
 _RUN_RE = re.compile(r"\S+")
@@ -192,7 +192,7 @@ class Segmenter:
         spans: list[tuple[int, int]] = []
         if self._compiled is not None:
             for m in self._compiled.finditer(norm):
-                a, b = _strip(norm, *m.span())
+                a, b = strip_span(norm, *m.span())
                 if b > a:
                     spans.append((a, b))
         if self._automaton is not None:
@@ -446,11 +446,3 @@ def _codepoints(text: str) -> np.ndarray:
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
-
-
-def _strip(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
-from ..normalization import doc_norm_text
+from ..normalization import doc_norm_text, strip_span
 from .spans import add_entities, char_spans
 
 PATTERN_LABELS = ("LICENSE_NO", "MONEY")
@@ -132,11 +132,7 @@ class EntityPatterns:
         found = []
         for label, rx in self._regexes:
             for m in rx.finditer(text):
-                a, b = m.span()
-                while a < b and text[a].isspace():
-                    a += 1
-                while b > a and text[b - 1].isspace():
-                    b -= 1
+                a, b = strip_span(text, *m.span())
                 if b > a:
                     found.append((a, b, label))
         return found
