@@ -67,6 +67,19 @@ def make_documents(n: int) -> list[str]:
     return docs
 
 
+def write_documents(tmp: Path, docs: list[str]) -> tuple[Path, Path]:
+    """``docs`` as files in ``tmp/docs``, and two one-line documents in ``tmp/tiny`` (start-up cost)."""
+    docs_dir, tiny_dir = tmp / "docs", tmp / "tiny"
+    docs_dir.mkdir()
+    tiny_dir.mkdir()
+    for i, text in enumerate(docs):
+        (docs_dir / f"doc_{i:03d}.txt").write_text(text, encoding="utf-8")
+    (tiny_dir / "a.txt").write_text("衛生福利部。", encoding="utf-8")
+    (tiny_dir / "b.txt").write_text("新臺幣100元。", encoding="utf-8")
+    print(f"{len(docs)} documents, {sum(map(len, docs)):,} characters", file=sys.stderr)
+    return docs_dir, tiny_dir
+
+
 # -- measurement in a child process ----------------------------------------------------------------
 def child(config: str, args: argparse.Namespace) -> dict:
     """Run one configuration in this (fresh) process; returns measurements."""
@@ -294,15 +307,7 @@ def _benchmark(args: argparse.Namespace, niceness: int | None) -> int:
     docs = make_documents(args.docs)
     chars = sum(len(d) for d in docs)
     with tempfile.TemporaryDirectory(prefix="tcbio-bench-") as tmp:
-        docs_dir = Path(tmp) / "docs"
-        tiny_dir = Path(tmp) / "tiny"
-        docs_dir.mkdir()
-        tiny_dir.mkdir()
-        for i, text in enumerate(docs):
-            (docs_dir / f"doc_{i:03d}.txt").write_text(text, encoding="utf-8")
-        (tiny_dir / "a.txt").write_text("衛生福利部。", encoding="utf-8")
-        (tiny_dir / "b.txt").write_text("新臺幣100元。", encoding="utf-8")
-        print(f"{len(docs)} documents, {chars:,} characters", file=sys.stderr)
+        docs_dir, tiny_dir = write_documents(Path(tmp), docs)
 
         results: dict[str, dict] = {}
         loads = [run_child("load", args, docs_dir) for _ in range(args.repeat)]

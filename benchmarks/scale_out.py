@@ -271,14 +271,7 @@ def benchmark(args: argparse.Namespace, niceness: int | None) -> int:
     chars = sum(map(len, docs))
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="tcbio-scale-") as tmp:
-        docs_dir, tiny_dir = Path(tmp) / "docs", Path(tmp) / "tiny"
-        docs_dir.mkdir()
-        tiny_dir.mkdir()
-        for i, text in enumerate(docs):
-            (docs_dir / f"doc_{i:03d}.txt").write_text(text, encoding="utf-8")
-        (tiny_dir / "a.txt").write_text("衛生福利部。", encoding="utf-8")
-        (tiny_dir / "b.txt").write_text("新臺幣100元。", encoding="utf-8")
-        print(f"{len(docs)} documents, {chars:,} characters", file=sys.stderr)
+        docs_dir, tiny_dir = ps.write_documents(Path(tmp), docs)
 
         def note(name: str, r: dict) -> None:
             results.setdefault(name, []).append(r)
